@@ -1,0 +1,3 @@
+from birlik.cli import main
+
+raise SystemExit(main())

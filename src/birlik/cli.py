@@ -1,0 +1,264 @@
+"""The ``birlik`` command: demo, serve, worker, check, figures, and any Django command.
+
+``birlik demo`` is the one-command start: migrate, create the national demo data if the database
+is empty, start the background worker and a production WSGI server, print where to go.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+OWN_COMMANDS = ("demo", "serve", "worker", "check", "figures")
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "birlik.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _port() -> int:
+    raw = os.environ.get("PORT", "8000")
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SystemExit(f"PORT must be a number from 1 to 65535, not {raw!r}.") from None
+    if not 0 < port < 65536:
+        raise SystemExit(f"PORT must be a number from 1 to 65535, not {raw!r}.")
+    return port
+
+
+def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "birlik.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        os.environ.get("WEB_THREADS", "4"),
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "birlik", "worker"]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    from birlik.demo.services import DEMO_LOGINS, DEMO_PASSWORD, demo_seed
+
+    print("Birlik: preparing the database…", flush=True)
+    _manage("migrate", "--no-input", verbosity=0)
+    _manage("collectstatic", "--no-input", verbosity=0)
+    created = demo_seed(progress=True)
+    if not created:
+        print("Birlik: demo data already present, kept as it is.", flush=True)
+    from birlik.core.tasks import figures_snapshot
+    from django.utils import timezone
+
+    figures_snapshot.enqueue(timezone.localdate().year)
+    if args.no_serve:
+        return 0
+    port = _port()
+    host = os.environ.get("HOST", "127.0.0.1")
+    children: list[subprocess.Popen[Any]] = [
+        subprocess.Popen(_worker_command()),
+        subprocess.Popen(_gunicorn_command(host, port, int(os.environ.get("WEB_WORKERS", "2")))),
+    ]
+    shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
+    print()
+    print("=" * 72)
+    print(f"Birlik is running: http://{shown_host}:{port}/")
+    print(f"Data directory: {settings.DATA_DIR}")
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, description in DEMO_LOGINS:
+        print(f"  {username:<22} {description}")
+    print("Stop with Ctrl+C.")
+    print("=" * 72, flush=True)
+    return _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen[Any]]) -> int:
+    stopping = False
+
+    def stop(_signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                print(f"Birlik: a child process stopped with code {child.returncode}.")
+                stopping = True
+                code = child.returncode or 1
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    if args.migrate:
+        _manage("migrate", "--no-input")
+    port = _port()
+    host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104 - a server listens where it is told
+    workers = int(os.environ.get("WEB_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+    os.execv(sys.executable, _gunicorn_command(host, port, workers))  # noqa: S606
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    if settings.TASKS_BACKEND == "rq":
+        _manage("rqworker", "default", "--with-scheduler")
+    elif settings.TASKS_BACKEND == "database":
+        extra = ["--batch"] if args.batch else []
+        _manage("db_worker", "--queue-name", "default", *extra)
+    else:
+        print("TASKS_BACKEND=immediate runs jobs inside the request; no worker is needed.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _setup()
+    from birlik.core.checks import production_report
+
+    problems = production_report()
+    if not problems:
+        print("Birlik: ready for production (settings and `check --deploy` are clean).")
+        return 0
+    print("Birlik: what is missing for production:")
+    for problem in problems:
+        print(f"  - {problem}")
+    return 1
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    _setup()
+    import json
+
+    from django.utils import timezone, translation
+
+    from birlik.core import kpi
+    from birlik.geo.models import Region
+
+    year = args.year or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        print(f"--year must be between 2000 and 2100, not {year}.", file=sys.stderr)
+        return 2
+    region = None
+    if args.region:
+        region = Region.objects.filter(iso__iexact=args.region).first()
+        if region is None:
+            codes = ", ".join(Region.objects.values_list("iso", flat=True))
+            print(f"Unknown region {args.region!r}. Use one of: {codes}", file=sys.stderr)
+            return 2
+    with translation.override(args.lang):
+        figures = kpi.compute_all(kpi.Period.year(year), region)
+        if args.json:
+            payload = {
+                "year": year,
+                "region": region.iso if region else None,
+                "as_of": kpi.Period.year(year).as_of.isoformat(),
+                "language": args.lang,
+                "indicators": figures,
+            }
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+            return 0
+        title = f"{year}" + (f" · {region.iso} {region.name}" if region else "")
+        print(title)
+        for item in figures:
+            print()
+            print(f"{item['name']} ({item['unit']}): {item['total']}")
+            for row in item["rows"]:
+                label = " · ".join(
+                    str(row.get(f"{dim}_name", row.get(dim))) for dim in item["dimensions"]
+                )
+                print(f"  {label:<70} {row['value']:>9}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="birlik",
+        description="Birlik, the Digital Assembly platform. Any other command is passed to "
+        "Django's manage.py (e.g. `birlik migrate`, `birlik createsuperuser`).",
+    )
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", help="migrate, load demo data, start web server and worker")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
+    demo.set_defaults(func=cmd_demo)
+    serve = sub.add_parser("serve", help="production WSGI server (gunicorn + whitenoise)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="run the background job worker")
+    worker.add_argument("--batch", action="store_true", help="run waiting jobs, then exit")
+    worker.set_defaults(func=cmd_worker)
+    check = sub.add_parser("check", help="tell what is missing for production")
+    check.set_defaults(func=cmd_check)
+    figures = sub.add_parser("figures", help="print every indicator the platform computes")
+    figures.add_argument("--json", action="store_true", help="machine-readable output")
+    figures.add_argument("--year", type=int, help="calendar year (default: this year)")
+    figures.add_argument("--region", help="ISO 3166-2 code of a region, e.g. KZ-55")
+    figures.add_argument("--lang", choices=["kk", "ru", "en"], default="kk")
+    figures.set_defaults(func=cmd_figures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
+        _setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["birlik", *argv])
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
+

@@ -1,0 +1,167 @@
+"""The KPI registry: each app declares its indicators in ``<app>/kpis.py``; this composes them.
+
+An indicator is computed in the database for a period and, optionally, one region; its rows
+carry dimension codes (``kind``, ``region``…) that are labelled in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.functional import Promise
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day stock figures (bodies, members) are read: the period's end, or today."""
+        return min(self.end, timezone.localdate())
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str | Promise
+    unit: str | Promise
+    dimensions: tuple[str, ...]
+    compute: Callable[[Period, Any], list[Row]]
+    description: str | Promise = ""
+    order: int = 1000
+
+
+@dataclass
+class Registry:
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    labels: dict[str, Callable[[], dict[str, str]]] = field(default_factory=dict)
+    discovered: bool = False
+
+
+REGISTRY = Registry()
+
+
+def indicator(
+    key: str,
+    *,
+    name: str | Promise,
+    unit: str | Promise,
+    dimensions: tuple[str, ...] = (),
+    description: str | Promise = "",
+    order: int = 1000,
+) -> Callable[[Callable[[Period, Any], list[Row]]], Callable[[Period, Any], list[Row]]]:
+    """Declare an indicator: the decorated function returns rows of dimension codes + value."""
+
+    def register(func: Callable[[Period, Any], list[Row]]) -> Callable[[Period, Any], list[Row]]:
+        REGISTRY.indicators[key] = Indicator(
+            key=key,
+            name=name,
+            unit=unit,
+            dimensions=dimensions,
+            compute=func,
+            description=description,
+            order=order,
+        )
+        return func
+
+    return register
+
+
+def dimension_labels(name: str) -> Callable[[Callable[[], dict[str, str]]], Any]:
+    """Declare how codes of a dimension are named in the active language."""
+
+    def register(func: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
+        REGISTRY.labels[name] = func
+        return func
+
+    return register
+
+
+def autodiscover() -> None:
+    if REGISTRY.discovered:
+        return
+    for config in apps.get_app_configs():
+        if config.name.startswith("birlik."):
+            try:
+                importlib.import_module(f"{config.name}.kpis")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.kpis":
+                    raise
+    REGISTRY.discovered = True
+
+
+def indicators() -> list[Indicator]:
+    autodiscover()
+    return sorted(REGISTRY.indicators.values(), key=lambda item: (item.order, item.key))
+
+
+def compute(key: str, period: Period, region: Any = None) -> list[Row]:
+    autodiscover()
+    return REGISTRY.indicators[key].compute(period, region)
+
+
+def label_rows(rows: list[Row], dimensions: tuple[str, ...]) -> list[Row]:
+    """Add ``<dimension>_name`` beside each code, in the active language."""
+    maps = {dim: REGISTRY.labels[dim]() for dim in dimensions if dim in REGISTRY.labels}
+    labelled = []
+    for row in rows:
+        item = dict(row)
+        for dim, names in maps.items():
+            item[f"{dim}_name"] = names.get(str(row.get(dim)), str(row.get(dim)))
+        labelled.append(item)
+    return labelled
+
+
+def compute_all(period: Period, region: Any = None) -> list[dict[str, Any]]:
+    """Every indicator for the period (and region), labelled, with totals."""
+    result = []
+    for item in indicators():
+        rows = label_rows(item.compute(period, region), item.dimensions)
+        result.append(
+            {
+                "key": item.key,
+                "name": str(item.name),
+                "unit": str(item.unit),
+                "dimensions": list(item.dimensions),
+                "total": sum(row["value"] for row in rows),
+                "rows": rows,
+            }
+        )
+    return result
+
+
+_VERSION_KEY = "birlik:figures:version"
+
+
+def invalidate() -> None:
+    """Called on commit of any write that changes a figure: cached figures are recomputed."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def cached(name: str, builder: Callable[[], Any], timeout: int = 300) -> Any:
+    """A figure cached until the next registry change (or ``timeout`` seconds)."""
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    key = f"birlik:figures:{version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = builder()
+        cache.set(key, value, timeout)
+    return value

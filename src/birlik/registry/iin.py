@@ -1,0 +1,74 @@
+"""The IIN (individual identification number): validation and a keyed digest for matching."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_WEIGHTS_FIRST = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+# 7th digit: century of birth and sex.
+_CENTURY = {"1": (1800, "m"), "2": (1800, "f"), "3": (1900, "m"), "4": (1900, "f"),
+            "5": (2000, "m"), "6": (2000, "f")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IinFacts:
+    birth_date: datetime.date
+    sex: str
+
+
+def check_digit(first11: str) -> int | None:
+    """The 12th digit for 11 digits, or None when both weightings give 10 (no valid IIN)."""
+    digits = [int(ch) for ch in first11]
+    for weights in (_WEIGHTS_FIRST, _WEIGHTS_SECOND):
+        control = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        if control != 10:
+            return control
+    return None
+
+
+def validate_iin(value: str) -> IinFacts:
+    """Return the birth date and sex an IIN encodes, or raise a translated ValidationError."""
+    value = (value or "").strip()
+    if len(value) != 12 or not value.isdigit():
+        raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_length")
+    century = _CENTURY.get(value[6])
+    if century is None:
+        raise ValidationError(
+            _("The 7th digit of an IIN must be from 1 to 6 (century and sex)."),
+            code="iin_century",
+        )
+    try:
+        birth = datetime.date(century[0] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
+    except ValueError:
+        raise ValidationError(
+            _("The first six digits of an IIN must be a real date of birth (YYMMDD)."),
+            code="iin_date",
+        ) from None
+    if check_digit(value[:11]) != int(value[11]):
+        raise ValidationError(
+            _("The IIN check digit does not match: please check the number."), code="iin_checksum"
+        )
+    return IinFacts(birth_date=birth, sex=century[1])
+
+
+def iin_digest(value: str) -> str:
+    """A keyed digest: equal IINs match, yet the number cannot be read back from the database."""
+    key = settings.PERSONAL_DATA_KEY.encode()
+    return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def make_iin(birth: datetime.date, sex: str, serial: int) -> str | None:
+    """Build a valid IIN (demo data and tests); None when this serial has no check digit."""
+    base = 1800 if birth.year < 1900 else 1900 if birth.year < 2000 else 2000
+    code = {1800: 1, 1900: 3, 2000: 5}[base] + (1 if sex == "f" else 0)
+    first11 = f"{birth:%y%m%d}{code}{serial % 10000:04d}"
+    control = check_digit(first11)
+    return None if control is None else first11 + str(control)

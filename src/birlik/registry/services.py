@@ -1,0 +1,427 @@
+"""Every write to the registry: one function per write, one transaction, its audit row inside."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from birlik.access import policies
+from birlik.access.models import AuditEntry, User
+from birlik.access.services import audit_record, diff, snapshot
+from birlik.core import kpi
+from birlik.core.errors import DomainError
+from birlik.geo.models import District, Region
+
+from .iin import iin_digest, validate_iin
+from .models import Consent, EthnicGroup, Membership, Organisation, OrganisationKind, Person
+
+LANGS = ("kk", "ru", "en")
+ORGANISATION_FIELDS = [
+    "kind",
+    *(f"name_{lang}" for lang in LANGS),
+    *(f"description_{lang}" for lang in LANGS),
+    *(f"address_{lang}" for lang in LANGS),
+    "region",
+    "district",
+    "phone",
+    "email",
+    "website",
+    "founded_on",
+    "status",
+    "closed_on",
+]
+PERSON_FIELDS = ["last_name", "first_name", "patronymic", "sex", "birth_date", "phone", "email"]
+EDITABLE_ORGANISATION_FIELDS = frozenset(ORGANISATION_FIELDS) - {"kind", "status", "closed_on"}
+
+
+class RegistryError(DomainError):
+    pass
+
+
+def _changed() -> None:
+    transaction.on_commit(kpi.invalidate)
+
+
+def organisation_check_placement(
+    *,
+    kind: OrganisationKind,
+    parent: Organisation | None,
+    region: Region | None,
+    district: District | None,
+) -> None:
+    """A body sits where the hierarchy rules of its kind allow, inside its parent's territory."""
+    if not kind.is_active:
+        raise RegistryError(_("This kind of body is no longer in use."), field="kind")
+    if parent is None:
+        if not kind.may_be_root:
+            raise RegistryError(_("A body of this kind needs a parent body."), field="parent")
+    else:
+        if parent.status != Organisation.Status.ACTIVE:
+            raise RegistryError(_("A closed body cannot receive new bodies."), field="parent")
+        if not kind.allowed_parents.filter(pk=parent.kind_id).exists():
+            raise RegistryError(
+                _("A body of the kind “%(kind)s” cannot be placed under “%(parent)s”.")
+                % {"kind": kind.name, "parent": parent.kind.name},
+                field="parent",
+            )
+    if kind.requires_region and region is None:
+        raise RegistryError(_("Choose the region of this body."), field="region")
+    if district is not None and (region is None or district.region_id != region.pk):
+        raise RegistryError(_("The district is not in the chosen region."), field="district")
+    if parent is not None and parent.region_id is not None and region is not None:
+        if parent.region_id != region.pk:
+            raise RegistryError(
+                _("The body must be in the region of its parent body."), field="region"
+            )
+    if parent is not None and parent.district_id is not None and district is not None:
+        if parent.district_id != district.pk:
+            raise RegistryError(
+                _("The body must be in the district of its parent body."), field="district"
+            )
+
+
+def _clean_fields(organisation: Organisation) -> None:
+    try:
+        organisation.full_clean(exclude=["path", "depth", "numchild", "ethnic_groups"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise RegistryError(messages[0], field=field) from error
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User,
+    parent: Organisation | None,
+    kind: OrganisationKind,
+    data: Mapping[str, Any],
+    ethnic_groups: Iterable[EthnicGroup] = (),
+) -> Organisation:
+    """Creates a body under ``parent`` if the actor is staff there and the hierarchy allows it."""
+    if parent is None:
+        policies.require(actor, "registry.manage_kinds")
+    else:
+        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
+        policies.require(actor, "registry.add_organisation", parent)
+    region = data.get("region")
+    district = data.get("district")
+    organisation_check_placement(kind=kind, parent=parent, region=region, district=district)
+    if not any(data.get(f"name_{lang}") for lang in LANGS):
+        raise RegistryError(_("Give the name of the body."), field="name_kk")
+    organisation = Organisation(kind=kind)
+    for field in EDITABLE_ORGANISATION_FIELDS:
+        if field in data:
+            setattr(organisation, field, data[field] if data[field] is not None else "")
+    organisation.region = region
+    organisation.district = district
+    organisation.founded_on = data.get("founded_on")
+    organisation.name = data.get("name_kk") or data.get("name_ru") or data.get("name_en")
+    organisation.refresh_search_text()
+    _clean_fields(organisation)
+    if parent is None:
+        organisation = Organisation.add_root(instance=organisation)
+    else:
+        organisation = parent.add_child(instance=organisation)
+    groups = list(ethnic_groups)
+    if groups:
+        if not kind.has_ethnic_groups:
+            raise RegistryError(
+                _("This kind of body is not linked to ethnic groups."), field="ethnic_groups"
+            )
+        organisation.ethnic_groups.set(groups)
+    after = snapshot(organisation, ORGANISATION_FIELDS)
+    after["ethnic_groups"] = sorted(g.code for g in groups)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=organisation,
+        organisation_path=organisation.path,
+        changes=diff({}, after),
+    )
+    _changed()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    ethnic_groups: Iterable[EthnicGroup] | None = None,
+) -> Organisation:
+    """Changes the description of a body; its kind and place in the tree stay as they are."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    policies.require(actor, "registry.change_organisation", organisation)
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    before["ethnic_groups"] = sorted(organisation.ethnic_groups.values_list("code", flat=True))
+    unknown = set(data) - EDITABLE_ORGANISATION_FIELDS
+    if unknown:
+        raise RegistryError(_("These fields cannot be changed here: %(fields)s") % {
+            "fields": ", ".join(sorted(unknown))
+        })
+    for field, value in data.items():
+        setattr(organisation, field, value if value is not None or field in {
+            "region", "district", "founded_on"} else "")
+    parent = organisation.get_parent()
+    organisation_check_placement(
+        kind=organisation.kind,
+        parent=parent,
+        region=organisation.region,
+        district=organisation.district,
+    )
+    if not any(getattr(organisation, f"name_{lang}") for lang in LANGS):
+        raise RegistryError(_("Give the name of the body."), field="name_kk")
+    organisation.name = organisation.name_kk or organisation.name_ru or organisation.name_en
+    organisation.refresh_search_text()
+    organisation.updated_at = timezone.now()
+    _clean_fields(organisation)
+    organisation.save()
+    after = snapshot(organisation, ORGANISATION_FIELDS)
+    if ethnic_groups is not None:
+        groups = list(ethnic_groups)
+        if groups and not organisation.kind.has_ethnic_groups:
+            raise RegistryError(
+                _("This kind of body is not linked to ethnic groups."), field="ethnic_groups"
+            )
+        organisation.ethnic_groups.set(groups)
+        after["ethnic_groups"] = sorted(g.code for g in groups)
+    else:
+        after["ethnic_groups"] = before["ethnic_groups"]
+    changes = diff(before, after)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=organisation,
+            organisation_path=organisation.path,
+            changes=changes,
+        )
+        _changed()
+    return organisation
+
+
+@transaction.atomic
+def organisation_close(
+    *, actor: User, organisation: Organisation, closed_on: datetime.date, reason: str = ""
+) -> Organisation:
+    """A body is closed, never deleted; it must have no active bodies below it."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    policies.require(actor, "registry.close_organisation", organisation)
+    if organisation.status == Organisation.Status.CLOSED:
+        raise RegistryError(_("This body is already closed."))
+    if organisation.founded_on and closed_on < organisation.founded_on:
+        raise RegistryError(_("A body cannot close before it was founded."), field="closed_on")
+    open_children = (
+        Organisation.objects.filter(
+            path__startswith=organisation.path, status=Organisation.Status.ACTIVE
+        )
+        .exclude(pk=organisation.pk)
+        .count()
+    )
+    if open_children:
+        raise RegistryError(
+            _("Close or move the %(count)s active bodies below this one first.")
+            % {"count": open_children}
+        )
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    organisation.status = Organisation.Status.CLOSED
+    organisation.closed_on = closed_on
+    organisation.updated_at = timezone.now()
+    organisation.save(update_fields=["status", "closed_on", "updated_at"])
+    Membership.objects.filter(organisation=organisation, end_date__isnull=True).update(
+        end_date=closed_on
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CLOSE,
+        obj=organisation,
+        organisation_path=organisation.path,
+        changes=diff(before, snapshot(organisation, ORGANISATION_FIELDS)),
+        note=reason,
+    )
+    _changed()
+    return organisation
+
+
+def _iin_fields(iin: str | None) -> dict[str, Any]:
+    if not iin:
+        return {}
+    try:
+        facts = validate_iin(iin)
+    except ValidationError as error:
+        raise RegistryError(error.messages[0], field="iin") from error
+    return {
+        "iin_digest": iin_digest(iin),
+        "iin_last4": iin.strip()[-4:],
+        "birth_date": facts.birth_date,
+        "sex": facts.sex,
+    }
+
+
+def person_find_by_iin(*, iin: str) -> Person | None:
+    """Match a person by IIN without the number ever being stored in the clear."""
+    return Person.objects.filter(iin_digest=iin_digest(iin)).first()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User,
+    registered_by: Organisation,
+    data: Mapping[str, Any],
+    iin: str | None = None,
+    consent_purpose: str = Consent.Purpose.MEMBERSHIP,
+    consent_given_on: datetime.date | None = None,
+) -> Person:
+    """Registers a person with the consent to processing their data; an IIN is matched once."""
+    policies.require(actor, "registry.add_person", registered_by)
+    if consent_given_on is None:
+        raise RegistryError(
+            _("Record the person's consent to the processing of personal data."),
+            field="consent_given_on",
+        )
+    extra = _iin_fields(iin)
+    if extra and Person.objects.filter(iin_digest=extra["iin_digest"]).exists():
+        raise RegistryError(_("A person with this IIN is already registered."), field="iin")
+    person = Person(registered_by=registered_by)
+    for field in PERSON_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(person, field, data[field])
+    for field, value in extra.items():
+        setattr(person, field, value)
+    try:
+        person.full_clean(exclude=["registered_by"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise RegistryError(messages[0], field=field) from error
+    person.save()
+    Consent.objects.create(
+        person=person, purpose=consent_purpose, given_on=consent_given_on, recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=person,
+        organisation_path=registered_by.path,
+        changes=diff({}, {**snapshot(person, PERSON_FIELDS), "iin": bool(extra)}),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, person: Person, data: Mapping[str, Any], iin: str | None = None
+) -> Person:
+    """Changes a person's details; the IIN is replaced only when a new one is given."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    policies.require(actor, "registry.change_person", person)
+    before = snapshot(person, PERSON_FIELDS)
+    for field in PERSON_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(person, field, data[field])
+    extra = _iin_fields(iin)
+    if extra:
+        clash = Person.objects.filter(iin_digest=extra["iin_digest"]).exclude(pk=person.pk)
+        if clash.exists():
+            raise RegistryError(_("A person with this IIN is already registered."), field="iin")
+        for field, value in extra.items():
+            setattr(person, field, value)
+    try:
+        person.full_clean(exclude=["registered_by"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise RegistryError(messages[0], field=field) from error
+    person.updated_at = timezone.now()
+    person.save()
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if extra:
+        changes["iin"] = ["••••", "••••"]
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=person,
+            organisation_path=person.registered_by.path,
+            changes=changes,
+        )
+    return person
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    start_date: datetime.date,
+    position: str = "",
+    end_date: datetime.date | None = None,
+) -> Membership:
+    """A person joins an active body for a term; the same role twice at once is refused."""
+    policies.require(actor, "registry.manage_membership", organisation)
+    if organisation.status != Organisation.Status.ACTIVE:
+        raise RegistryError(_("A closed body cannot receive new members."))
+    if role not in Membership.Role.values:
+        raise RegistryError(_("Choose a role from the list."), field="role")
+    if end_date is not None and end_date < start_date:
+        raise RegistryError(_("The term cannot end before it starts."), field="end_date")
+    overlapping = Membership.objects.filter(person=person, organisation=organisation, role=role)
+    overlapping = overlapping.exclude(end_date__lt=start_date)
+    if end_date is not None:
+        overlapping = overlapping.exclude(start_date__gt=end_date)
+    if overlapping.exists():
+        raise RegistryError(
+            _("This person already holds this role in this body for these dates."), field="role"
+        )
+    membership = Membership.objects.create(
+        person=person,
+        organisation=organisation,
+        role=role,
+        position=position,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=membership,
+        organisation_path=organisation.path,
+        changes=diff(
+            {}, snapshot(membership, ["person", "role", "position", "start_date", "end_date"])
+        ),
+    )
+    _changed()
+    return membership
+
+
+@transaction.atomic
+def membership_end(
+    *, actor: User, membership: Membership, end_date: datetime.date
+) -> Membership:
+    """A term ends on a date not before it began; the record stays for history."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    policies.require(actor, "registry.manage_membership", membership.organisation)
+    if membership.end_date is not None and membership.end_date <= end_date:
+        raise RegistryError(_("This term has already ended."))
+    if end_date < membership.start_date:
+        raise RegistryError(_("The term cannot end before it starts."), field="end_date")
+    before = snapshot(membership, ["end_date"])
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=membership,
+        organisation_path=membership.organisation.path,
+        changes=diff(before, snapshot(membership, ["end_date"])),
+    )
+    _changed()
+    return membership
