@@ -20,8 +20,13 @@ OWN_COMMANDS = ("demo", "serve", "worker", "check", "figures")
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "birlik.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        print(f"Birlik cannot start: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _manage(*args: str) -> None:
@@ -78,8 +83,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     created = demo_seed(progress=True)
     if not created:
         print("Birlik: demo data already present, kept as it is.", flush=True)
-    from birlik.core.tasks import figures_snapshot
     from django.utils import timezone
+
+    from birlik.core.tasks import figures_snapshot
 
     figures_snapshot.enqueue(timezone.localdate().year)
     if args.no_serve:
@@ -219,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="birlik",
         description="Birlik, the Digital Assembly platform. Any other command is passed to "
-        "Django's manage.py (e.g. `birlik migrate`, `birlik createsuperuser`).",
+        "Django's manage.py (e.g. `birlik migrate`); `birlik manage CMD` reaches Django's own "
+        "command of the same name (e.g. `birlik manage check --deploy`).",
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="migrate, load demo data, start web server and worker")
@@ -244,7 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
+    passthrough = bool(argv) and argv[0] == "manage"
+    if passthrough:
+        argv = argv[1:] or ["help"]
+    if passthrough or (argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-")):
         _setup()
         from django.core.management import execute_from_command_line
 
@@ -261,4 +271,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-

@@ -18,3 +18,6 @@ class FigureSnapshot(models.Model):
         verbose_name = _("figures snapshot")
         verbose_name_plural = _("figures snapshots")
         indexes = [models.Index(fields=["year", "region_iso", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_iso or 'KZ'} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -5,27 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FigureSnapshot',
+            name="FigureSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('region_iso', models.CharField(blank=True, max_length=5, verbose_name='region')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='computed at')),
-                ('data', models.JSONField(verbose_name='figures')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("region_iso", models.CharField(blank=True, max_length=5, verbose_name="region")),
+                (
+                    "computed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="computed at"
+                    ),
+                ),
+                ("data", models.JSONField(verbose_name="figures")),
             ],
             options={
-                'verbose_name': 'figures snapshot',
-                'verbose_name_plural': 'figures snapshots',
-                'ordering': ['-computed_at'],
-                'indexes': [models.Index(fields=['year', 'region_iso', '-computed_at'], name='core_figure_year_048fb2_idx')],
+                "verbose_name": "figures snapshot",
+                "verbose_name_plural": "figures snapshots",
+                "ordering": ["-computed_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["year", "region_iso", "-computed_at"],
+                        name="core_figure_year_048fb2_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -5,51 +5,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kato', models.CharField(max_length=2, unique=True, verbose_name='KATO code')),
-                ('iso', models.CharField(max_length=5, unique=True, verbose_name='ISO 3166-2 code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_kk', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_ru', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('centre', models.CharField(max_length=100, verbose_name='administrative centre')),
-                ('centre_kk', models.CharField(max_length=100, null=True, verbose_name='administrative centre')),
-                ('centre_ru', models.CharField(max_length=100, null=True, verbose_name='administrative centre')),
-                ('centre_en', models.CharField(max_length=100, null=True, verbose_name='administrative centre')),
-                ('kind', models.CharField(choices=[('region', 'region'), ('city', 'city of republican significance')], max_length=10, verbose_name='kind')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kato", models.CharField(max_length=2, unique=True, verbose_name="KATO code")),
+                (
+                    "iso",
+                    models.CharField(max_length=5, unique=True, verbose_name="ISO 3166-2 code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_kk", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_ru", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("centre", models.CharField(max_length=100, verbose_name="administrative centre")),
+                (
+                    "centre_kk",
+                    models.CharField(
+                        max_length=100, null=True, verbose_name="administrative centre"
+                    ),
+                ),
+                (
+                    "centre_ru",
+                    models.CharField(
+                        max_length=100, null=True, verbose_name="administrative centre"
+                    ),
+                ),
+                (
+                    "centre_en",
+                    models.CharField(
+                        max_length=100, null=True, verbose_name="administrative centre"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("region", "region"), ("city", "city of republican significance")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['kato'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["kato"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kato', models.CharField(max_length=9, unique=True, verbose_name='KATO code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_kk', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_ru', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('district', 'district'), ('city', 'city of regional significance'), ('city_district', 'district of a city')], max_length=15, verbose_name='kind')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='geo.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kato", models.CharField(max_length=9, unique=True, verbose_name="KATO code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_kk", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_ru", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "district"),
+                            ("city", "city of regional significance"),
+                            ("city_district", "district of a city"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="districts",
+                        to="geo.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['kato'],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["kato"],
             },
         ),
     ]

@@ -7,191 +7,469 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EthnicGroup',
+            name="EthnicGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_kk', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_ru', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('population_2021', models.PositiveIntegerField(blank=True, null=True, verbose_name='population (2021 census)')),
-                ('position', models.PositiveIntegerField(default=1000, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_kk", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_ru", models.CharField(max_length=100, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
+                (
+                    "population_2021",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population (2021 census)"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=1000, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'ethnic group',
-                'verbose_name_plural': 'ethnic groups',
-                'ordering': ['position', 'code'],
+                "verbose_name": "ethnic group",
+                "verbose_name_plural": "ethnic groups",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationKind',
+            name="OrganisationKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_kk', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_ru', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_plural', models.CharField(max_length=200, verbose_name='name in plural')),
-                ('name_plural_kk', models.CharField(max_length=200, null=True, verbose_name='name in plural')),
-                ('name_plural_ru', models.CharField(max_length=200, null=True, verbose_name='name in plural')),
-                ('name_plural_en', models.CharField(max_length=200, null=True, verbose_name='name in plural')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_kk', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_ru', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('level', models.CharField(choices=[('national', 'national'), ('regional', 'regional'), ('district', 'district'), ('local', 'local')], max_length=10, verbose_name='level')),
-                ('may_be_root', models.BooleanField(default=False, verbose_name='may be a top-level body')),
-                ('requires_region', models.BooleanField(default=True, verbose_name='requires a region')),
-                ('counts_members', models.BooleanField(default=True, verbose_name='members are counted in the figures')),
-                ('has_ethnic_groups', models.BooleanField(default=False, verbose_name='linked to ethnic groups')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-                ('position', models.PositiveIntegerField(default=1000, verbose_name='position')),
-                ('allowed_parents', models.ManyToManyField(blank=True, related_name='allowed_children', to='registry.organisationkind', verbose_name='may be placed under')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_kk", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_ru", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_plural", models.CharField(max_length=200, verbose_name="name in plural")),
+                (
+                    "name_plural_kk",
+                    models.CharField(max_length=200, null=True, verbose_name="name in plural"),
+                ),
+                (
+                    "name_plural_ru",
+                    models.CharField(max_length=200, null=True, verbose_name="name in plural"),
+                ),
+                (
+                    "name_plural_en",
+                    models.CharField(max_length=200, null=True, verbose_name="name in plural"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_kk",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_ru",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "national"),
+                            ("regional", "regional"),
+                            ("district", "district"),
+                            ("local", "local"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "may_be_root",
+                    models.BooleanField(default=False, verbose_name="may be a top-level body"),
+                ),
+                (
+                    "requires_region",
+                    models.BooleanField(default=True, verbose_name="requires a region"),
+                ),
+                (
+                    "counts_members",
+                    models.BooleanField(
+                        default=True, verbose_name="members are counted in the figures"
+                    ),
+                ),
+                (
+                    "has_ethnic_groups",
+                    models.BooleanField(default=False, verbose_name="linked to ethnic groups"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ("position", models.PositiveIntegerField(default=1000, verbose_name="position")),
+                (
+                    "allowed_parents",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="allowed_children",
+                        to="registry.organisationkind",
+                        verbose_name="may be placed under",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kind of body',
-                'verbose_name_plural': 'kinds of body',
-                'ordering': ['position', 'code'],
+                "verbose_name": "kind of body",
+                "verbose_name_plural": "kinds of body",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_kk', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('name_ru', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_kk', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_ru', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('address_kk', models.CharField(blank=True, max_length=300, null=True, verbose_name='address')),
-                ('address_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='address')),
-                ('address_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('status', models.CharField(choices=[('active', 'active'), ('closed', 'closed')], default='active', max_length=10, verbose_name='status')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='geo.district', verbose_name='district')),
-                ('ethnic_groups', models.ManyToManyField(blank=True, related_name='organisations', to='registry.ethnicgroup', verbose_name='ethnic groups')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='geo.region', verbose_name='region')),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='registry.organisationkind', verbose_name='kind of body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("name_kk", models.CharField(max_length=300, null=True, verbose_name="name")),
+                ("name_ru", models.CharField(max_length=300, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=300, null=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_kk",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_ru",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "address_kk",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="address"),
+                ),
+                (
+                    "address_ru",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="address"),
+                ),
+                (
+                    "address_en",
+                    models.CharField(blank=True, max_length=300, null=True, verbose_name="address"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "active"), ("closed", "closed")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="geo.district",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "ethnic_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="registry.ethnicgroup",
+                        verbose_name="ethnic groups",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="geo.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="registry.organisationkind",
+                        verbose_name="kind of body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'body',
-                'verbose_name_plural': 'bodies',
-                'ordering': ['path'],
+                "verbose_name": "body",
+                "verbose_name_plural": "bodies",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, verbose_name='patronymic')),
-                ('sex', models.CharField(blank=True, choices=[('m', 'male'), ('f', 'female')], max_length=1, verbose_name='sex')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('iin_digest', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('iin_last4', models.CharField(blank=True, editable=False, max_length=4)),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registered_people', to='registry.organisation', verbose_name='registered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                (
+                    "patronymic",
+                    models.CharField(blank=True, max_length=100, verbose_name="patronymic"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("m", "male"), ("f", "female")],
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "iin_digest",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                ("iin_last4", models.CharField(blank=True, editable=False, max_length=4)),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registered_people",
+                        to="registry.organisation",
+                        verbose_name="registered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'chair'), ('deputy_chair', 'deputy chair'), ('secretary', 'secretary'), ('head', 'head'), ('staff', 'staff member'), ('member', 'member'), ('activist', 'activist'), ('mediator', 'mediator'), ('expert', 'expert'), ('volunteer', 'volunteer')], default='member', max_length=20, verbose_name='role')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('start_date', models.DateField(verbose_name='start of term')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end of term')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.organisation', verbose_name='body')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "chair"),
+                            ("deputy_chair", "deputy chair"),
+                            ("secretary", "secretary"),
+                            ("head", "head"),
+                            ("staff", "staff member"),
+                            ("member", "member"),
+                            ("activist", "activist"),
+                            ("mediator", "mediator"),
+                            ("expert", "expert"),
+                            ("volunteer", "volunteer"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="position")),
+                ("start_date", models.DateField(verbose_name="start of term")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end of term")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.organisation",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation', 'role', 'person'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation", "role", "person"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('membership', 'membership in a body of the Assembly'), ('events', 'participation in events'), ('appeals', 'consideration of appeals'), ('mediation', 'mediation'), ('charity', 'charity help')], max_length=20, verbose_name='purpose')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='registry.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("membership", "membership in a body of the Assembly"),
+                            ("events", "participation in events"),
+                            ("appeals", "consideration of appeals"),
+                            ("mediation", "mediation"),
+                            ("charity", "charity help"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="given on")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="registry.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-given_on'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-given_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind', 'status'], name='registry_or_kind_id_a79a42_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["kind", "status"], name="registry_or_kind_id_a79a42_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['region', 'kind'], name='registry_or_region__57ff3b_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["region", "kind"], name="registry_or_region__57ff3b_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['district', 'kind'], name='registry_or_distric_7d505c_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["district", "kind"], name="registry_or_distric_7d505c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'active'), ('closed_on__isnull', False), _connector='OR'), name='organisation_closed_has_date'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "active"), ("closed_on__isnull", False), _connector="OR"
+                ),
+                name="organisation_closed_has_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='registry_pe_last_na_08a557_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="registry_pe_last_na_08a557_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['organisation', 'end_date'], name='registry_me_organis_29d47b_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["organisation", "end_date"], name="registry_me_organis_29d47b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="membership_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('person', 'organisation', 'role', 'start_date'), name='membership_unique_term'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("person", "organisation", "role", "start_date"),
+                name="membership_unique_term",
+            ),
         ),
     ]

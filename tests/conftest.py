@@ -1,0 +1,134 @@
+"""Shared fixtures: a small network in two regions and a user for every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from birlik.access.models import Role, User
+from birlik.registry.models import Organisation, Person
+
+from .factories import (
+    GrantFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    district_of,
+    kind,
+    region,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Network:
+    root: Organisation
+    pavlodar: Organisation  # regional assembly, KZ-55
+    pavlodar_house: Organisation  # house of friendship under it
+    pavlodar_elders: Organisation  # council of elders in a district of KZ-55
+    almaty: Organisation  # city assembly, KZ-75
+    almaty_house: Organisation
+    pavlodar_person: Person
+    almaty_person: Person
+    users: dict[str, User]
+
+
+@pytest.fixture
+def network(db) -> Network:
+    root = OrganisationFactory(
+        kind=kind("secretariat"),
+        name_kk="ҚХА Хатшылығы",
+        name_ru="Секретариат АНК",
+        name_en="Secretariat of the Assembly",
+    )
+    pavlodar = OrganisationFactory(
+        parent=root,
+        kind=kind("regional_assembly"),
+        region=region("KZ-55"),
+        name_kk="Павлодар облысының ассамблеясы",
+        name_ru="Ассамблея Павлодарской области",
+        name_en="Assembly of Pavlodar Region",
+    )
+    pavlodar_house = OrganisationFactory(
+        parent=pavlodar,
+        kind=kind("house_of_friendship"),
+        region=region("KZ-55"),
+        name_kk="Павлодар облысының Достық үйі",
+        name_ru="Дом дружбы Павлодарской области",
+        name_en="House of Friendship of Pavlodar Region",
+    )
+    pavlodar_elders = OrganisationFactory(
+        parent=pavlodar,
+        kind=kind("elders_council"),
+        region=region("KZ-55"),
+        district=district_of("KZ-55"),
+        name_kk="Ақсақалдар кеңесі",
+        name_ru="Совет аксакалов",
+        name_en="Council of Elders",
+    )
+    almaty = OrganisationFactory(
+        parent=root,
+        kind=kind("city_assembly"),
+        region=region("KZ-75"),
+        name_kk="Алматы қаласының ассамблеясы",
+        name_ru="Ассамблея города Алматы",
+        name_en="Assembly of Almaty City",
+    )
+    almaty_house = OrganisationFactory(
+        parent=almaty,
+        kind=kind("house_of_friendship"),
+        region=region("KZ-75"),
+        name_kk="Алматы қаласының Достық үйі",
+        name_ru="Дом дружбы города Алматы",
+        name_en="House of Friendship of Almaty City",
+    )
+    pavlodar_person = PersonFactory(registered_by=pavlodar_house, last_name="Жұмабаев")
+    MembershipFactory(person=pavlodar_person, organisation=pavlodar_elders)
+    almaty_person = PersonFactory(registered_by=almaty_house, last_name="Ким")
+    MembershipFactory(person=almaty_person, organisation=almaty_house)
+    users = {}
+    for name, role, organisation in [
+        ("admin", Role.NATIONAL_ADMIN, root),
+        ("coordinator_pavlodar", Role.REGIONAL_COORDINATOR, pavlodar),
+        ("coordinator_almaty", Role.REGIONAL_COORDINATOR, almaty),
+        ("staff_pavlodar_house", Role.BODY_STAFF, pavlodar_house),
+        ("analyst", Role.ANALYST, root),
+        ("auditor", Role.AUDITOR, root),
+    ]:
+        user = UserFactory(username=name)
+        GrantFactory(user=user, role=role, organisation=organisation)
+        users[name] = user
+    users["nobody"] = UserFactory(username="nobody")
+    return Network(
+        root=root,
+        pavlodar=pavlodar,
+        pavlodar_house=pavlodar_house,
+        pavlodar_elders=pavlodar_elders,
+        almaty=almaty,
+        almaty_house=almaty_house,
+        pavlodar_person=pavlodar_person,
+        almaty_person=almaty_person,
+        users=users,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign a fixture user in on the test client: ``login(user)``."""
+
+    def do(user: User):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2 at production strength would dominate the run; tests use a cheap hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
