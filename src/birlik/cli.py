@@ -29,10 +29,10 @@ def _setup() -> None:
         raise SystemExit(2) from None
 
 
-def _manage(*args: str) -> None:
+def _manage(*args: str, **options: Any) -> None:
     from django.core.management import call_command
 
-    call_command(*args)
+    call_command(*args, **options)
 
 
 def _port() -> int:

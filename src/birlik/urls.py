@@ -2,11 +2,11 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from birlik.core.views import health
 
-urlpatterns = [path("health/", health, name="health")]
+urlpatterns: list[URLPattern | URLResolver] = [path("health/", health, name="health")]
 urlpatterns += i18n_patterns(
     path("", include("birlik.portal.urls")),
     path("account/", include("birlik.access.urls")),

@@ -6,10 +6,8 @@ state language unless the visitor chose another, and remembers that choice in a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -17,9 +15,6 @@ SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
 class LanguageMiddleware(LocaleMiddleware):
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        super().__init__(get_response)
-
     def process_request(self, request: HttpRequest) -> None:
         language = translation.get_language_from_path(request.path_info)
         if language is None:
@@ -28,7 +23,9 @@ class LanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         from_path = translation.get_language_from_path(request.path_info)
         if from_path and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != from_path:
@@ -36,7 +33,7 @@ class LanguageMiddleware(LocaleMiddleware):
                 settings.LANGUAGE_COOKIE_NAME,
                 from_path,
                 max_age=365 * 24 * 3600,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
         return response
