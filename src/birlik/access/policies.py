@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import rules
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -163,8 +163,8 @@ rules.add_perm("access.manage_grants", is_manager_on)  # obj: the body
 
 
 def can(user: Any, permission: str, obj: Any = None) -> bool:
-    return bool(user.has_perm(permission, obj)) if obj is not None else bool(
-        user.has_perm(permission)
+    return (
+        bool(user.has_perm(permission, obj)) if obj is not None else bool(user.has_perm(permission))
     )
 
 
@@ -197,9 +197,7 @@ def _person_scope(qs: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
         return qs.none()
     from birlik.registry.models import Membership
 
-    members = Membership.objects.filter(_prefix_q("organisation__path", paths)).values(
-        "person_id"
-    )
+    members = Membership.objects.filter(_prefix_q("organisation__path", paths)).values("person_id")
     return qs.filter(_prefix_q("registered_by__path", paths) | Q(pk__in=members))
 
 
@@ -207,7 +205,9 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
     """The rows of ``qs`` this user may see in the workspace; nothing when no rule names it."""
     label = qs.model._meta.label
     if label == "registry.Organisation":
-        return qs.filter(_prefix_q("path", roots(user, ALL_ROLES))) if grants_of(user) else qs.none()
+        return (
+            qs.filter(_prefix_q("path", roots(user, ALL_ROLES))) if grants_of(user) else qs.none()
+        )
     if label == "registry.Person":
         return _person_scope(qs, roots(user, PERSONAL_DATA_ROLES))
     if label in {"registry.Membership", "registry.Consent"}:
@@ -242,6 +242,5 @@ def get_scoped_or_404(qs: QuerySet[M], user: Any, **lookup: Any) -> M:
     """A record the user may see, or 404: out-of-scope rows are not admitted to exist."""
     try:
         return scoped(qs, user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
-
