@@ -43,7 +43,6 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     ):
         groups = kwargs.pop("ethnic_groups", None)
         obj = model_class(**kwargs)
-        obj.name = obj.name_kk
         obj.refresh_search_text()
         obj = (
             model_class.objects.add_root(instance=obj)

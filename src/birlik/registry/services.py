@@ -125,7 +125,6 @@ def organisation_create(
     organisation.region = region
     organisation.district = district
     organisation.founded_on = data.get("founded_on")
-    organisation.name = data.get("name_kk") or data.get("name_ru") or data.get("name_en")
     organisation.refresh_search_text()
     _clean_fields(organisation)
     if parent is None:
@@ -186,7 +185,6 @@ def organisation_update(
     )
     if not any(getattr(organisation, f"name_{lang}") for lang in LANGS):
         raise RegistryError(_("Give the name of the body."), field="name_kk")
-    organisation.name = organisation.name_kk or organisation.name_ru or organisation.name_en
     organisation.refresh_search_text()
     organisation.updated_at = timezone.now()
     _clean_fields(organisation)

@@ -1,0 +1,99 @@
+"""The public portal: home page with figures and map, the directory of bodies, a body's page.
+
+Read-only and public: no personal data of members is ever shown, only counts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import map as region_map
+from . import queries
+from .forms import DirectoryForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    figures = queries.cached_home_figures(timezone.localdate().year)
+    shape = region_map.shape()
+    bins = region_map.classes(row["value"] for row in figures["regions"])
+    directory = reverse("portal:directory")
+    regions = [
+        {
+            **row,
+            "path": shape.paths.get(row["iso"], ""),
+            "colour": region_map.class_of(row["value"], bins).colour,
+            "url": f"{directory}?{urlencode({'region': row['iso']})}",
+        }
+        for row in figures["regions"]
+    ]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "figures": figures,
+            "regions": regions,
+            "legend": bins,
+            "view_box": shape.view_box,
+        },
+    )
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET)
+    filters = form.filters()
+    bodies = queries.directory_bodies(**filters)
+    paginator = Paginator(bodies, settings.BIRLIK_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    # Links to other pages keep the filters that were understood, and only those.
+    kept = {
+        key: value
+        for key in form.fields
+        if (value := request.GET.get(key, "")) and key not in form.errors
+    }
+    return render(
+        request,
+        "portal/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "parent": filters.get("parent"),
+            "filtered": any(filters.values()),
+            "query_string": urlencode(kept),
+            "invalid": bool(form.errors),
+        },
+    )
+
+
+def body(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = queries.body_detail(pk)
+    if organisation is None:
+        raise Http404(_("There is no body with this number."))
+    children = queries.active_children(organisation)
+    shown = list(children[: queries.CHILDREN_SHOWN + 1])
+    more = len(shown) > queries.CHILDREN_SHOWN
+    ethnic_groups = (
+        list(organisation.ethnic_groups.order_by("position", "code"))
+        if organisation.kind.has_ethnic_groups
+        else []
+    )
+    return render(
+        request,
+        "portal/body.html",
+        {
+            "body": organisation,
+            "parent": queries.body_parent(organisation),
+            "children": shown[: queries.CHILDREN_SHOWN],
+            "children_total": children.count() if more else len(shown),
+            "children_url": f"{reverse('portal:directory')}?{urlencode({'parent': pk})}",
+            "ethnic_groups": ethnic_groups,
+            "member_counts": queries.member_counts(organisation),
+            "closed": organisation.status == organisation.Status.CLOSED,
+        },
+    )
