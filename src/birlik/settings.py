@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "modeltranslation",
     "birlik.core",
     "birlik.access",
-    "django.contrib.admin",
+    "birlik.access.adminsite.BirlikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -200,3 +200,11 @@ def test_grants_are_read_once_per_request(network, django_assert_num_queries):
     with django_assert_num_queries(1):
         for _ in range(5):
             policies.can(user, "registry.change_organisation", network.pavlodar_house)
+
+
+def test_rows_filed_under_no_body_are_seen_only_network_wide(network):
+    AuditEntry.objects.create(action="login", object_type="access.User", organisation_path="")
+    assert policies.scoped(AuditEntry.objects.all(), network.users["admin"]).count() == 1
+    assert policies.scoped(AuditEntry.objects.all(), network.users["auditor"]).count() == 1
+    coordinator = network.users["coordinator_pavlodar"]
+    assert not policies.scoped(AuditEntry.objects.all(), coordinator).exists()

@@ -108,6 +108,7 @@ def _on_subtree(roles: frozenset[str]) -> Callable[[Any, Any], bool]:
 is_staff_on = rules.predicate(_on_subtree(STAFF_ROLES))
 is_manager_on = rules.predicate(_on_subtree(MANAGER_ROLES))
 is_auditor_on = rules.predicate(_on_subtree(AUDIT_ROLES))
+sees_personal_data_on = rules.predicate(_on_subtree(PERSONAL_DATA_ROLES))
 has_any_grant = rules.predicate(lambda user: bool(grants_of(user)), name="has_any_grant")
 
 
@@ -154,6 +155,7 @@ rules.add_perm("registry.close_organisation", closes_body)
 rules.add_perm("registry.manage_kinds", is_national_admin)
 rules.add_perm("registry.view_person", sees_person)
 rules.add_perm("registry.change_person", manages_person)
+rules.add_perm("registry.view_members", sees_personal_data_on)  # obj: the body
 rules.add_perm("registry.add_person", is_staff_on)  # obj: the body registering the person
 rules.add_perm("registry.manage_membership", is_staff_on)  # obj: the body
 rules.add_perm("registry.import", is_staff_on)  # obj: the body the import is made under
@@ -221,7 +223,14 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
 
         return qs.filter(person__in=_person_scope(Person.objects.all(), paths))
     if label == "access.AuditEntry":
-        return qs.filter(_prefix_q("organisation_path", roots(user, AUDIT_ROLES)))
+        from birlik.registry.models import Organisation
+
+        paths = roots(user, AUDIT_ROLES)
+        q = _prefix_q("organisation_path", paths)
+        if any(len(path) == Organisation.steplen for path in paths):
+            # Holders of a role on the whole network also see rows filed under no body.
+            q |= Q(organisation_path="")
+        return qs.filter(q)
     if label == "access.Grant":
         return qs.filter(_prefix_q("organisation__path", roots(user, MANAGER_ROLES)))
     if label == "access.User":

@@ -1,4 +1,16 @@
 from django.urls import path
 
+from . import views
+
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("security/", views.security, name="totp"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password"),
+    path("grants/", views.grants, name="grants"),
+    path("grants/new/", views.grant_new, name="grant_new"),
+    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("audit/", views.audit, name="audit"),
+]

@@ -1,0 +1,169 @@
+"""Admin of accounts and the audit log (national administrators only, see ``adminsite``).
+
+Every change made in the admin is written to the audit log like a change made in the workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import policies
+from .models import AuditEntry, Grant, Role, User
+from .services import audit_record, diff, snapshot
+
+NEVER_AUDITED = frozenset({"password", "iin_digest", "search_text", "path", "depth", "numchild"})
+
+
+def is_national_admin(request: HttpRequest) -> bool:
+    return policies.has_role(request.user, {Role.NATIONAL_ADMIN})
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes an audit row for every save and delete; only national administrators pass."""
+
+    def audited_fields(self, obj: Model) -> list[str]:
+        return [
+            field.name
+            for field in obj._meta.concrete_fields
+            if not field.primary_key and field.name not in NEVER_AUDITED
+        ]
+
+    def audit_path(self, obj: Any) -> str:
+        """The body the record belongs to, so that the row is seen by those who audit it."""
+        return ""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_national_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_national_admin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_national_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_national_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_national_admin(request)
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        # Read the stored state before the form writes: tree forms save as they go.
+        before = {}
+        if change and form.instance.pk:
+            stored = type(form.instance)._default_manager.get(pk=form.instance.pk)
+            before = snapshot(stored, self.audited_fields(stored))
+        obj = super().save_form(request, form, change)
+        obj._birlik_audit_before = before
+        return obj
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        before = getattr(obj, "_birlik_audit_before", {})
+        changes = diff(before, snapshot(obj, self.audited_fields(obj)))
+        if changes or not change:
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+                obj=obj,
+                organisation_path=self.audit_path(obj),
+                changes=changes,
+                note="admin",
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self._audit_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def _audit_delete(self, request: HttpRequest, obj: Any) -> None:
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditEntry.Action.DELETE,
+            obj=obj,
+            organisation_path=self.audit_path(obj),
+            changes=diff(snapshot(obj, self.audited_fields(obj)), {}),
+            note="admin",
+        )
+
+
+@admin.register(User)
+class BirlikUserAdmin(AuditedAdmin, UserAdmin):
+    list_display = ("username", "full_name", "email", "language", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "language")}),
+        (
+            _("Access"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser"),
+                "description": _(
+                    "Roles on bodies are given on the page “Roles and access”, not here."
+                ),
+            },
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are switched off, not deleted: the audit log keeps naming them.
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(AuditedAdmin):
+    """Read-only here: roles are given and revoked through the grants page and its checks."""
+
+    list_display = ("user", "role", "organisation", "created_at", "revoked_at", "granted_by")
+    list_filter = ("role",)
+    list_select_related = ("user", "organisation", "granted_by")
+    search_fields = ("user__username", "user__full_name")
+    raw_id_fields = ("user", "organisation", "granted_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(AuditedAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    list_select_related = ("actor",)
+    search_fields = ("object_repr", "actor__username")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,647 @@
+"""Accounts pages: sign-in with an optional second factor, grants of roles, the audit log.
+
+Every write goes through ``access.services``; who may see or do what is asked of
+``access.policies`` only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time
+from base64 import b32encode
+from typing import Any
+
+import django_otp
+import segno
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from birlik.core.text import query_keys
+from birlik.registry.models import Organisation
+
+from . import policies, services
+from .forms import (
+    TYPE_LABELS,
+    AuditFilterForm,
+    BodyLookupForm,
+    GrantExistingForm,
+    GrantFilterForm,
+    GrantNewAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordConfirmForm,
+    ProfileForm,
+    TokenForm,
+)
+from .models import AuditEntry, Grant, Role, User
+
+PENDING_KEY = "access_pending_login"
+PENDING_SECONDS = 5 * 60
+FAILURE_LIMIT = 5
+FAILURE_WINDOW = 15 * 60
+BODY_MATCHES_SHOWN = 20
+
+
+# --- Sign-in ------------------------------------------------------------------------------
+
+
+def _failure_key(request: HttpRequest, username: str) -> str:
+    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
+    raw = f"{username.strip().lower()}|{request.META.get('REMOTE_ADDR', '')}"
+    return "access:login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _is_blocked(key: str) -> bool:
+    return int(cache.get(key, 0)) >= FAILURE_LIMIT
+
+
+def _count_failure(key: str) -> None:
+    cache.add(key, 0, FAILURE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, FAILURE_WINDOW)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _login_url(next_url: str) -> str:
+    url = reverse("access:login")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _pending(request: HttpRequest) -> dict[str, Any] | None:
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return pending
+
+
+def _finish_login(
+    request: HttpRequest, user: User, backend: str, device: TOTPDevice | None, key: str
+) -> None:
+    auth_login(request, user, backend=backend)
+    if device is not None:
+        django_otp.login(request, device)
+    cache.delete(key)
+    services.login_record(user=user, second_factor=device is not None)
+
+
+def _blocked_message() -> str:
+    return _(
+        "Too many failed attempts to sign in. Wait 15 minutes and try again, or ask your "
+        "coordinator to check your account."
+    )
+
+
+@sensitive_post_parameters("password", "token")
+@never_cache
+def login(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.GET.get("restart"):
+        request.session.pop(PENDING_KEY, None)
+        return redirect(_login_url(next_url))
+    pending = _pending(request)
+    if pending is not None:
+        return _second_step(request, pending, next_url)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    blocked = False
+    if request.method == "POST":
+        key = _failure_key(request, request.POST.get("username", ""))
+        if _is_blocked(key):
+            # The password is not even checked while the limit holds.
+            blocked = True
+            form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+        elif form.is_valid():
+            user = form.get_user()
+            backend = getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1])
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                _finish_login(request, user, backend, None, key)
+                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            # The password was right; the account is signed in only after the code.
+            request.session.cycle_key()
+            request.session[PENDING_KEY] = {"user": user.pk, "backend": backend, "at": time.time()}
+            return redirect(_login_url(next_url))
+        else:
+            _count_failure(key)
+    return render(
+        request,
+        "access/login.html",
+        {
+            "form": form,
+            "next": next_url,
+            "blocked_message": _blocked_message() if blocked else "",
+        },
+        status=429 if blocked else 200,
+    )
+
+
+def _second_step(request: HttpRequest, pending: dict[str, Any], next_url: str) -> HttpResponse:
+    user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        return redirect(_login_url(next_url))
+    key = _failure_key(request, user.get_username())
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    blocked = False
+    if request.method == "POST":
+        if _is_blocked(key):
+            blocked = True
+            request.session.pop(PENDING_KEY, None)
+            return render(
+                request,
+                "access/login.html",
+                {
+                    "form": LoginForm(request),
+                    "next": next_url,
+                    "blocked_message": _blocked_message(),
+                },
+                status=429,
+            )
+        if form.is_valid():
+            device = django_otp.match_token(user, form.cleaned_data["token"])
+            if isinstance(device, TOTPDevice):
+                request.session.pop(PENDING_KEY, None)
+                _finish_login(request, user, str(pending["backend"]), device, key)
+                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            _count_failure(key)
+            form.add_error(
+                "token",
+                _("This code is not right. Check the time on your phone and try the newest code."),
+            )
+    return render(
+        request,
+        "access/login_code.html",
+        {
+            "form": form,
+            "next": next_url,
+            "blocked": blocked,
+            "restart_url": reverse("access:login") + "?restart=1",
+        },
+    )
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# --- Second factor ------------------------------------------------------------------------
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    qr = segno.make(device.config_url, error="m")
+    # segno writes the SVG itself from the otpauth URL; nothing in it comes from user input
+    # other than the login, which segno escapes.
+    return mark_safe(qr.svg_inline(scale=5, light="#fff", svgclass="qr-code"))  # noqa: S308  # nosec
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("password", "token")
+def security(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    token_form = TokenForm()
+    remove_form = PasswordConfirmForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.totp_device_start(user=user)
+                return redirect("access:totp")
+            if action == "confirm":
+                token_form = TokenForm(request.POST)
+                if token_form.is_valid():
+                    device = services.totp_device_confirm(
+                        user=user, token=token_form.cleaned_data["token"]
+                    )
+                    django_otp.login(request, device)
+                    messages.success(
+                        request,
+                        _(
+                            "The authenticator app is set up. "
+                            "You will be asked for a code when you sign in."
+                        ),
+                    )
+                    return redirect("access:totp")
+            elif action == "remove":
+                remove_form = PasswordConfirmForm(request.POST)
+                if remove_form.is_valid():
+                    services.totp_device_remove(
+                        user=user, password=remove_form.cleaned_data["password"]
+                    )
+                    messages.success(request, _("The authenticator app was removed."))
+                    return redirect("access:totp")
+            else:
+                messages.error(request, _("This action is not known. Use the buttons on the page."))
+                return redirect("access:totp")
+        except services.AccessError as error:
+            target = remove_form if action == "remove" else token_form
+            if action == "start":
+                messages.error(request, str(error.message))
+                return redirect("access:totp")
+            target.add_error(error.field if error.field in target.fields else None, error.message)
+    devices = list(TOTPDevice.objects.filter(user=user).order_by("pk"))
+    confirmed = next((d for d in devices if d.confirmed), None)
+    pending = None if confirmed else next((d for d in devices if not d.confirmed), None)
+    return render(
+        request,
+        "access/security.html",
+        {
+            "confirmed": confirmed,
+            "pending": pending,
+            "qr_svg": _qr_svg(pending) if pending else "",
+            "secret": _grouped_secret(pending) if pending else "",
+            "token_form": token_form,
+            "remove_form": remove_form,
+        },
+    )
+
+
+# --- Grants -------------------------------------------------------------------------------
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _kept_query(request: HttpRequest, form: Any) -> str:
+    """Pagination links keep the filters that were understood, and only those."""
+    kept = {
+        key: str(value)
+        for key, value in request.GET.items()
+        if key != "page" and value and key in form.fields and key not in form.errors
+    }
+    return urlencode(kept)
+
+
+@login_required
+def grants(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    policies.require(user, "access.manage_grants")
+    form = GrantFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    rows = policies.scoped(
+        Grant.objects.select_related(
+            "user", "organisation", "organisation__kind", "organisation__region", "granted_by"
+        ),
+        user,
+    )
+    status = data.get("status") or "active"
+    if status == "active":
+        rows = rows.filter(revoked_at__isnull=True)
+    elif status == "revoked":
+        rows = rows.filter(revoked_at__isnull=False)
+    if data.get("role"):
+        rows = rows.filter(role=data["role"])
+    body = None
+    if data.get("body"):
+        body = policies.scoped(Organisation.objects.all(), user).filter(pk=data["body"]).first()
+        if body is None:
+            form.add_error("body", _("There is no body with this number in your area."))
+        else:
+            rows = rows.filter(organisation__path__startswith=body.path)
+    if data.get("q"):
+        rows = rows.filter(
+            Q(user__username__icontains=data["q"]) | Q(user__full_name__icontains=data["q"])
+        )
+    page = _page(request, rows)
+    entries = [
+        {
+            "grant": grant,
+            "can_revoke": grant.revoked_at is None
+            and policies.can_grant(user, grant.role, grant.organisation),
+        }
+        for grant in page.object_list
+    ]
+    return render(
+        request,
+        "access/grants.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "body": body,
+            "query_string": _kept_query(request, form),
+            "filtered": any(data.get(name) for name in ("role", "body", "q")) or status != "active",
+        },
+    )
+
+
+def _grantable(user: Any, body: Organisation) -> list[tuple[str, Any]]:
+    return [
+        (value, label) for value, label in Role.choices if policies.can_grant(user, value, body)
+    ]
+
+
+@login_required
+@sensitive_post_parameters("new-password1", "new-password2")
+def grant_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    policies.require(user, "access.manage_grants")
+    lookup = BodyLookupForm(request.GET)
+    body: Organisation | None = None
+    matches: list[Organisation] = []
+    if lookup.is_valid():
+        if lookup.cleaned_data["body"]:
+            body = policies.get_scoped_or_404(
+                Organisation.objects.select_related("kind", "region"),
+                user,
+                pk=lookup.cleaned_data["body"],
+            )
+            policies.require(user, "access.manage_grants", body)
+        elif lookup.cleaned_data["q"]:
+            found = policies.scoped(
+                Organisation.objects.select_related("kind", "region"), user
+            ).filter(status=Organisation.Status.ACTIVE)
+            for key in query_keys(lookup.cleaned_data["q"]):
+                found = found.filter(search_text__contains=key)
+            matches = list(found.order_by("path")[:BODY_MATCHES_SHOWN])
+    if body is None:
+        return render(
+            request,
+            "access/grant_find.html",
+            {
+                "lookup": lookup,
+                "matches": matches,
+                "searched": bool(lookup.is_valid() and lookup.cleaned_data["q"]),
+                "shown_max": BODY_MATCHES_SHOWN,
+            },
+        )
+
+    grantable = _grantable(user, body)
+    accounts = policies.scoped(User.objects.filter(is_active=True), user)
+    which = request.POST.get("form") if request.method == "POST" else None
+    existing = GrantExistingForm(
+        request.POST if which == "existing" else None,
+        prefix="existing",
+        grantable=grantable,
+        accounts=accounts,
+    )
+    new = GrantNewAccountForm(
+        request.POST if which == "new" else None, prefix="new", grantable=grantable
+    )
+    try:
+        if which == "existing" and existing.is_valid():
+            grant = services.grant_create(
+                actor=user,
+                user=existing.cleaned_data["username"],
+                role=existing.cleaned_data["role"],
+                organisation=body,
+            )
+            return _granted(request, grant)
+        if which == "new" and new.is_valid():
+            grant = services.user_create_with_grant(
+                actor=user,
+                username=new.cleaned_data["new_username"],
+                full_name=new.cleaned_data["full_name"],
+                email=new.cleaned_data["email"],
+                password=new.cleaned_data["password1"],
+                language=new.cleaned_data["language"],
+                role=new.cleaned_data["role"],
+                organisation=body,
+            )
+            return _granted(request, grant)
+    except services.AccessError as error:
+        form = existing if which == "existing" else new
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request,
+        "access/grant_new.html",
+        {"body": body, "existing": existing, "new": new, "grantable": grantable},
+    )
+
+
+def _granted(request: HttpRequest, grant: Grant) -> HttpResponseRedirect:
+    messages.success(
+        request,
+        _("%(user)s now holds the role “%(role)s” on %(body)s.")
+        % {"user": grant.user, "role": grant.get_role_display(), "body": grant.organisation},
+    )
+    url = reverse("access:grants")
+    return redirect(f"{url}?{urlencode({'body': grant.organisation_id})}")
+
+
+@login_required
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    policies.require(user, "access.manage_grants")
+    grant = policies.get_scoped_or_404(
+        Grant.objects.select_related("user", "organisation", "organisation__kind"), user, pk=pk
+    )
+    if request.method == "POST":
+        try:
+            services.grant_revoke(actor=user, grant=grant)
+        except services.AccessError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("The role “%(role)s” of %(user)s on %(body)s was revoked.")
+                % {
+                    "user": grant.user,
+                    "role": grant.get_role_display(),
+                    "body": grant.organisation,
+                },
+            )
+        return redirect("access:grants")
+    return render(
+        request,
+        "access/grant_revoke.html",
+        {
+            "grant": grant,
+            "can_revoke": grant.revoked_at is None
+            and policies.can_grant(user, grant.role, grant.organisation),
+        },
+    )
+
+
+# --- Audit log ----------------------------------------------------------------------------
+
+
+def _field_label(label: str, name: str) -> str:
+    try:
+        model = apps.get_model(label)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name.replace("_", " ")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _changes(entry: AuditEntry) -> list[dict[str, str]]:
+    rows = []
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    for name, pair in changes.items():
+        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        rows.append(
+            {
+                "field": _field_label(entry.object_type, name),
+                "before": _shown(before),
+                "after": _shown(after),
+            }
+        )
+    return rows
+
+
+def _type_label(label: str) -> str:
+    if label in TYPE_LABELS:
+        return str(TYPE_LABELS[label])
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    policies.require(user, "access.view_audit")
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    rows = policies.scoped(AuditEntry.objects.select_related("actor"), user)
+    if data.get("action"):
+        rows = rows.filter(action=data["action"])
+    if data.get("object_type"):
+        rows = rows.filter(object_type=data["object_type"])
+    if data.get("actor"):
+        rows = rows.filter(actor__username__iexact=data["actor"].strip())
+    zone = timezone.get_current_timezone()
+    if data.get("since"):
+        rows = rows.filter(
+            at__gte=datetime.datetime.combine(data["since"], datetime.time.min, zone)
+        )
+    if data.get("until"):
+        end = data["until"] + datetime.timedelta(days=1)
+        rows = rows.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, zone))
+    page = _page(request, rows)
+    entries = [
+        {"entry": entry, "type": _type_label(entry.object_type), "changes": _changes(entry)}
+        for entry in page.object_list
+    ]
+    return render(
+        request,
+        "access/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "query_string": _kept_query(request, form),
+            "filtered": any(data.get(name) for name in form.fields),
+        },
+    )
+
+
+# --- My account ---------------------------------------------------------------------------
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"full_name": user.full_name, "language": user.language},
+    )
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        try:
+            services.user_update_profile(
+                actor=user, user=user, full_name=form.cleaned_data["full_name"], language=language
+            )
+        except services.AccessError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            # The page answers in the language just chosen, and so does the message.
+            with translation.override(language):
+                messages.success(request, _("Your account has been saved."))
+                url = reverse("access:profile")
+            return redirect(url)
+    own_grants = Grant.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "organisation", "organisation__kind"
+    )
+    return render(
+        request,
+        "access/profile.html",
+        {
+            "form": form,
+            "own_grants": own_grants,
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "may_manage": policies.can(user, "access.manage_grants"),
+            "may_audit": policies.can(user, "access.view_audit"),
+        },
+    )
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except services.AccessError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("access:profile")
+    return render(request, "access/password.html", {"form": form})
