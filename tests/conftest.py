@@ -132,3 +132,27 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def catalogues_after_flush(request):
+    """Regions, districts, kinds and ethnic groups for transactional tests (live server, job
+    workers): each of them ends by emptying every table, migrated catalogues included."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from birlik.geo.loader import load_territory
+    from birlik.geo.models import District, Region
+    from birlik.registry.loader import load_ethnic_groups, load_kinds
+    from birlik.registry.models import EthnicGroup, OrganisationKind
+
+    if not District.objects.exists():
+        load_territory(Region, District)
+    if not OrganisationKind.objects.exists():
+        load_kinds(OrganisationKind)
+    if not EthnicGroup.objects.exists():
+        load_ethnic_groups(EthnicGroup)

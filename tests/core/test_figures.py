@@ -111,12 +111,18 @@ def test_figures_command_refuses_a_non_numeric_year(db, capsys):
     assert "invalid int value" in capsys.readouterr().err
 
 
+# Transactional: the worker closes a connection left inside a transaction (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 @freeze_time("2026-06-30")
 def test_snapshot_job_runs_through_the_database_queue(
     network, settings, django_capture_on_commit_callbacks
 ):
     from birlik.core.tasks import figures_snapshot
 
+    # The embedded default's queue, also when REDIS_URL picks RQ (second stage of .ci/run).
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
     with django_capture_on_commit_callbacks(execute=True):
         result = figures_snapshot.enqueue(2026, "KZ-55")
     assert result.status == "READY"

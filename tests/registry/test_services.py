@@ -253,3 +253,13 @@ def test_a_failed_write_leaves_no_audit_row(network, monkeypatch):
             data={**names("Rolled back"), "region": region("KZ-55")},
         )
     assert not Organisation.objects.filter(name_en="Rolled back en").exists()
+
+
+def test_national_body_without_region_or_district_can_be_created(network):
+    body = services.organisation_create(
+        actor=network.users["admin"],
+        parent=network.root,
+        kind=kind("journalists_club"),
+        data={**names("Клуб"), "region": None, "district": None, "founded_on": None},
+    )
+    assert body.region is None and body.district is None

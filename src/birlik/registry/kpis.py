@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +76,9 @@ def bodies_by_region(period: Period, region: Region | None) -> list[Row]:
         .annotate(value=Count("id"))
         .order_by("region__iso", "kind__position")
     )
-    return [{"region": r["region__iso"], "kind": r["kind__code"], "value": r["value"]} for r in rows]
+    return [
+        {"region": r["region__iso"], "kind": r["kind__code"], "value": r["value"]} for r in rows
+    ]
 
 
 @indicator(
@@ -113,5 +114,3 @@ def kind_labels() -> dict[str, str]:
 @dimension_labels("region")
 def region_labels() -> dict[str, str]:
     return {region.iso: region.name for region in Region.objects.all()}
-
-

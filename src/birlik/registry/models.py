@@ -17,7 +17,9 @@ from birlik.geo.models import District, Region
 class EthnicGroup(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    population_2021 = models.PositiveIntegerField(_("population (2021 census)"), null=True, blank=True)
+    population_2021 = models.PositiveIntegerField(
+        _("population (2021 census)"), null=True, blank=True
+    )
     position = models.PositiveIntegerField(_("position"), default=1000)
 
     class Meta:

@@ -45,6 +45,16 @@ class RegistryError(DomainError):
     pass
 
 
+NULLABLE_ORGANISATION_FIELDS = frozenset({"region", "district", "founded_on"})
+
+
+def _field_value(field: str, value: Any) -> Any:
+    """Empty text fields are stored as "", empty references and dates as NULL."""
+    if value is None and field not in NULLABLE_ORGANISATION_FIELDS:
+        return ""
+    return value
+
+
 def _changed() -> None:
     transaction.on_commit(kpi.invalidate)
 
@@ -121,7 +131,7 @@ def organisation_create(
     organisation = Organisation(kind=kind)
     for field in EDITABLE_ORGANISATION_FIELDS:
         if field in data:
-            setattr(organisation, field, data[field] if data[field] is not None else "")
+            setattr(organisation, field, _field_value(field, data[field]))
     organisation.region = region
     organisation.district = district
     organisation.founded_on = data.get("founded_on")
@@ -174,7 +184,7 @@ def organisation_update(
         setattr(
             organisation,
             field,
-            value if value is not None or field in {"region", "district", "founded_on"} else "",
+            _field_value(field, value),
         )
     parent = Organisation.objects.get_parent(organisation)
     organisation_check_placement(

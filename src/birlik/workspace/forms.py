@@ -1,0 +1,280 @@
+"""Forms of the staff workspace. They shape input; the rules live in ``registry.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from birlik.core.errors import DomainError
+from birlik.geo.models import District, Region
+from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
+
+from . import importing
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def show_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Put a service's message on the field it names, or on the form as a whole."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+class DistrictChoiceField(forms.ModelChoiceField[District]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+class BodyFilterForm(forms.Form):
+    """Filters of the bodies list; a value that is not understood is reported and ignored."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    kind: forms.ModelChoiceField[OrganisationKind] = forms.ModelChoiceField(
+        label=_("Kind of body"),
+        queryset=OrganisationKind.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All kinds"),
+    )
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="iso",
+        required=False,
+        empty_label=_("All regions"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *Organisation.Status.choices],
+        required=False,
+    )
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "query": cleaned.get("q") or "",
+            "kind": cleaned.get("kind"),
+            "region": cleaned.get("region"),
+            "status": cleaned.get("status") or "",
+        }
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+
+
+class BodyForm(forms.Form):
+    """The description of a body in the three languages, its territory and contacts."""
+
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=300, required=False)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=300, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    description_kk = forms.CharField(
+        label=_("Description in Kazakh"), widget=forms.Textarea, required=False
+    )
+    description_ru = forms.CharField(
+        label=_("Description in Russian"), widget=forms.Textarea, required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"), widget=forms.Textarea, required=False
+    )
+    address_kk = forms.CharField(label=_("Address in Kazakh"), max_length=300, required=False)
+    address_ru = forms.CharField(label=_("Address in Russian"), max_length=300, required=False)
+    address_en = forms.CharField(label=_("Address in English"), max_length=300, required=False)
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    district = DistrictChoiceField(
+        label=_("District"),
+        queryset=District.objects.select_related("region").order_by("region__kato", "name"),
+        required=False,
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
+    ethnic_groups: forms.ModelMultipleChoiceField[EthnicGroup] = forms.ModelMultipleChoiceField(
+        label=_("Ethnic groups"),
+        queryset=EthnicGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for ethnocultural associations."),
+    )
+
+    DATA_FIELDS = (
+        "name_kk",
+        "name_ru",
+        "name_en",
+        "description_kk",
+        "description_ru",
+        "description_en",
+        "address_kk",
+        "address_ru",
+        "address_en",
+        "region",
+        "district",
+        "phone",
+        "email",
+        "website",
+        "founded_on",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parent: Organisation | None = None,
+        with_ethnic_groups: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Below a body tied to a region only that region (and its districts) can be chosen.
+        if parent is not None and parent.region_id is not None:
+            region_field = self.fields["region"]
+            district_field = self.fields["district"]
+            assert isinstance(region_field, forms.ModelChoiceField)  # noqa: S101 - typing
+            assert isinstance(district_field, forms.ModelChoiceField)  # noqa: S101 - typing
+            region_field.queryset = Region.objects.filter(pk=parent.region_id)
+            district_field.queryset = District.objects.select_related("region").filter(
+                region_id=parent.region_id
+            )
+            if parent.district_id is not None:
+                district_field.queryset = district_field.queryset.filter(pk=parent.district_id)
+        if not with_ethnic_groups:
+            del self.fields["ethnic_groups"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(f"name_{lang}") for lang in ("kk", "ru", "en")):
+            self.add_error("name_kk", _("Give the name of the body."))
+        return cleaned
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.DATA_FIELDS}
+
+    def ethnic_groups_for_service(self) -> list[EthnicGroup] | None:
+        if "ethnic_groups" not in self.fields:
+            return None
+        return list(self.cleaned_data.get("ethnic_groups") or [])
+
+
+class BodyCreateForm(BodyForm):
+    kind: forms.ModelChoiceField[OrganisationKind] = forms.ModelChoiceField(
+        label=_("Kind of body"),
+        queryset=OrganisationKind.objects.none(),
+        empty_label=_("Choose a kind of body"),
+    )
+
+    field_order = ["kind"]
+
+    def __init__(self, *args: Any, parent: Organisation, **kwargs: Any) -> None:
+        kinds = parent.kind.allowed_children.filter(is_active=True).order_by("position", "code")
+        super().__init__(
+            *args,
+            parent=parent,
+            with_ethnic_groups=kinds.filter(has_ethnic_groups=True).exists(),
+            **kwargs,
+        )
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ModelChoiceField)  # noqa: S101 - typing
+        kind_field.queryset = kinds
+        if parent.region_id is not None:
+            self.initial.setdefault("region", parent.region_id)
+        if parent.district_id is not None:
+            self.initial.setdefault("district", parent.district_id)
+
+
+class BodyCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log of the body."),
+    )
+
+
+class PersonForm(forms.Form):
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=20,
+        required=False,
+        help_text=_("12 digits; optional. It is stored so that it can be matched, not read back."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    DATA_FIELDS = ("last_name", "first_name", "patronymic", "phone", "email")
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.DATA_FIELDS}
+
+    def iin_for_service(self) -> str | None:
+        value = (self.cleaned_data.get("iin") or "").replace(" ", "")
+        return value or None
+
+
+class PersonCreateForm(PersonForm):
+    consent_given_on = forms.DateField(
+        label=_("Consent to the processing of personal data given on"),
+        widget=DateInput(),
+        help_text=_("A person is registered only with their written consent."),
+    )
+
+
+class PersonEditForm(PersonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["iin"].label = _("New IIN")
+        self.fields["iin"].help_text = _("Leave empty to keep the IIN already recorded.")
+
+
+class MembershipForm(forms.Form):
+    """The person is picked from a search result on the page; ``person`` is checked in scope."""
+
+    person = forms.IntegerField(label=_("Person"), widget=forms.HiddenInput, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    start_date = forms.DateField(label=_("Start of term"), widget=DateInput())
+    end_date = forms.DateField(label=_("End of term"), widget=DateInput(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("start_date", timezone.localdate())
+        self.initial.setdefault("role", Membership.Role.MEMBER)
+
+
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(label=_("End of term"), widget=DateInput())
+
+
+class ImportForm(forms.Form):
+    # The file comes last: if an upload is stopped for its size, the fields before it are kept.
+    import_kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=list(importing.KINDS.items()),
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        allow_empty_file=True,  # read_table says so in its own words
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "At most %(size)s MB; the first row holds the column names of the template."
+        ) % {"size": importing.max_bytes() // (1024 * 1024)}
