@@ -156,3 +156,14 @@ def catalogues_after_flush(request):
         load_kinds(OrganisationKind)
     if not EthnicGroup.objects.exists():
         load_ethnic_groups(EthnicGroup)
+
+
+@pytest.fixture(autouse=True)
+def _kazakh_by_default():
+    """Each test starts in the default language, whatever an earlier test activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

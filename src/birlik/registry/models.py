@@ -221,6 +221,9 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_purpose_display()} — {self.given_on}"
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

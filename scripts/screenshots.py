@@ -1,0 +1,70 @@
+"""Screenshots of the portal for docs/: the Kazakh home page (full page) and its map.
+
+Starts nothing: point it at a running Birlik (``make screenshots`` starts a throw-away demo
+server and calls this). Uses Debian's chromium through Playwright, never a downloaded browser.
+
+    .venv/bin/python scripts/screenshots.py --base-url http://localhost:8000 --out docs/screenshots
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--font-render-hinting=none",
+]
+
+
+def take(base_url: str, out: Path, language: str) -> list[Path]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise SystemExit("Debian's chromium is missing: run scripts/setup-system.")
+    out.mkdir(parents=True, exist_ok=True)
+    home = out / f"home-{language}.png"
+    map_shot = out / f"map-{language}.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, device_scale_factor=1, locale="kk-KZ"
+        )
+        page = context.new_page()
+        response = page.goto(f"{base_url.rstrip('/')}/{language}/", wait_until="networkidle")
+        if response is None or response.status != 200:
+            status = response.status if response else "no answer"
+            raise SystemExit(f"{base_url}/{language}/ answered {status}.")
+        page.wait_for_selector("#map", state="visible", timeout=15_000)
+        page.screenshot(path=str(home), full_page=True)
+        page.locator("#map").screenshot(path=str(map_shot))
+        browser.close()
+    return [home, map_shot]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="http://localhost:8000")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--language", default="kk", choices=["kk", "ru", "en"])
+    args = parser.parse_args(argv)
+    for path in take(args.base_url, args.out, args.language):
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
