@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from birlik.core import kpi
-from birlik.portal.templatetags.portal import number
+from birlik.core.templatetags.birlik_format import number
 from birlik.registry.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, district_of, kind, region
 

@@ -1,4 +1,4 @@
-"""Template helpers of the portal: numbers and dates written the way each language writes them."""
+"""Numbers and dates written the way each language writes them (glossary rules 7 and 8)."""
 
 from __future__ import annotations
 
