@@ -42,6 +42,8 @@ PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "birlik_bench"
 PG_BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 GOAL_P95_MS = 100.0
+BUSY_ELSEWHERE = 0.25  # cores used by other processes above which the numbers are flagged
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WEB_WORKERS = 2
 HEALTH = ("health (baseline)", "/health/")
 # (label, path); the body page's path is filled in once a House of Friendship is picked.
@@ -69,6 +71,9 @@ class Load:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    server_cpu_s: float = 0.0  # CPU time of gunicorn (master and workers) during the load
+    database_cpu_s: float = 0.0  # CPU time of PostgreSQL's processes during the load
+    other_cpu_s: float = 0.0  # CPU time of every other process on the machine meanwhile
 
 
 def load(port: int, path: str, requests: int, concurrency: int) -> Load:
@@ -115,6 +120,53 @@ def load(port: int, path: str, requests: int, concurrency: int) -> Load:
     return result
 
 
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy since boot (all cores, from /proc/stat)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:9]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / CLOCK_TICKS
+
+
+def process_cpu_s(pgid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server's process group, and by PostgreSQL's processes."""
+    server = database = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                name, rest = stat.read().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        fields = rest.split()  # state, ppid, pgrp, ... utime is the 12th, stime the 13th
+        used = int(fields[11]) + int(fields[12])
+        if int(fields[2]) == pgid:
+            server += used
+        elif name == "postgres":
+            database += used
+    return server / CLOCK_TICKS, database / CLOCK_TICKS
+
+
+def measure(server: Server, path: str, requests: int, concurrency: int) -> Load:
+    """``load`` with CPU accounting: the server's, the database server's, and all the rest."""
+    busy, (served, db), own = machine_busy_s(), process_cpu_s(server.pgid), _own_cpu_s()
+    result = load(server.port, path, requests, concurrency)
+    served_after, db_after = process_cpu_s(server.pgid)
+    result.server_cpu_s = served_after - served
+    result.database_cpu_s = db_after - db
+    own = _own_cpu_s() - own
+    result.other_cpu_s = max(
+        0.0, machine_busy_s() - busy - result.server_cpu_s - result.database_cpu_s - own
+    )
+    return result
+
+
+def _own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def percentile(values: list[float], share: float) -> float:
     """Linear interpolation between closest ranks (share in 0..1)."""
     ordered = sorted(values)
@@ -140,6 +192,9 @@ class PageResult:
     p95_ms: float
     max_ms: float
     rps: float
+    server_cpu_ms_per_request: float
+    database_cpu_ms_per_request: float
+    other_cpu_cores: float
     ratio_to_health: float = 0.0
     meets_goal: bool = False
 
@@ -159,6 +214,9 @@ def summarise(label: str, path: str, measured: Load, inspected: dict[str, Any]) 
         p95_ms=percentile(latencies, 0.95),
         max_ms=max(latencies, default=float("nan")),
         rps=len(latencies) / measured.elapsed_s if measured.elapsed_s else 0.0,
+        server_cpu_ms_per_request=measured.server_cpu_s * 1000 / max(len(latencies), 1),
+        database_cpu_ms_per_request=measured.database_cpu_s * 1000 / max(len(latencies), 1),
+        other_cpu_cores=measured.other_cpu_s / measured.elapsed_s if measured.elapsed_s else 0.0,
     )
 
 
@@ -238,6 +296,11 @@ def inspect_pages(env: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def load_average() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -252,8 +315,14 @@ def tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pgid: int  # the process group of gunicorn's master and workers
+
+
 @contextlib.contextmanager
-def server(env: dict[str, str], log: Path) -> Iterator[int]:
+def server(env: dict[str, str], log: Path) -> Iterator[Server]:
     """``birlik serve`` on a free loopback port until the block ends (also on errors/Ctrl+C)."""
     port = free_port()
     server_env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "WEB_WORKERS": str(WEB_WORKERS)}
@@ -268,7 +337,7 @@ def server(env: dict[str, str], log: Path) -> Iterator[int]:
         )
     try:
         wait_healthy(process, port, log)
-        yield port
+        yield Server(port=port, pgid=process.pid)
     finally:
         stop(process)
 
@@ -323,17 +392,18 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
         print("Counting queries per page in-process (django.test.Client)…", flush=True)
         inspected = inspect_pages(env)
         pages = [(name, path.format(body=inspected["body_id"])) for name, path in PAGES]
-        with server(env, Path(data_dir) / "server.log") as port:
-            print(f"Server: birlik serve on 127.0.0.1:{port}, {WEB_WORKERS} workers", flush=True)
+        with server(env, Path(data_dir) / "server.log") as running:
+            print(f"Server: birlik serve on 127.0.0.1:{running.port}, {WEB_WORKERS} workers")
+            print(f"Load average before the run: {load_average()}", flush=True)
             everything = [HEALTH, *pages]
             for _round in range(3):  # every worker loads templates, caches and connections
                 for _name, path in everything:
-                    load(port, path, 4 * args.concurrency, args.concurrency)
+                    load(running.port, path, 4 * args.concurrency, args.concurrency)
             results: list[PageResult] = []
             for name, path in everything:
                 print(f"  {name:<28} {path}", flush=True)
-                load(port, path, 2 * args.concurrency, args.concurrency)  # warm-up
-                measured = load(port, path, args.requests, args.concurrency)
+                load(running.port, path, 2 * args.concurrency, args.concurrency)  # warm-up
+                measured = measure(running, path, args.requests, args.concurrency)
                 results.append(summarise(name, path, measured, inspected["pages"][path]))
         health, *page_results = results
         for result in page_results:
@@ -386,7 +456,8 @@ def print_table(report: dict[str, Any], health: PageResult, pages: list[PageResu
     )
     header = (
         f"{'page':<28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>7} "
-        f"{'p95 / health p95':>17}"
+        f"{'p95 / health p95':>17} | {'in-process ms':>13} {'CPU ms: web':>11} {'db':>5} "
+        f"{'other cores':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -394,9 +465,22 @@ def print_table(report: dict[str, Any], health: PageResult, pages: list[PageResu
         ratio = "1.0" if row is health else f"{row.ratio_to_health:.1f}"
         print(
             f"{row.label:<28} {row.queries:>7} {row.p50_ms:>8.1f} {row.p95_ms:>8.1f} "
-            f"{row.max_ms:>8.1f} {row.rps:>7.1f} {ratio:>17}"
+            f"{row.max_ms:>8.1f} {row.rps:>7.1f} {ratio:>17} | {row.in_process_ms:>13.1f} "
+            f"{row.server_cpu_ms_per_request:>11.1f} {row.database_cpu_ms_per_request:>5.1f} "
+            f"{row.other_cpu_cores:>11.2f}"
         )
     print("-" * len(header))
+    print(
+        "in-process ms: median of one request through django.test.Client (no server, no load); "
+        "CPU ms: CPU time per request of gunicorn (web) and of PostgreSQL (db) under the load; "
+        "other cores: CPU used meanwhile by the rest of the machine (not this client)."
+    )
+    busy = [row.label for row in [health, *pages] if row.other_cpu_cores > BUSY_ELSEWHERE]
+    if busy:
+        print(
+            f"WARNING: other processes used more than {BUSY_ELSEWHERE} of a core while measuring "
+            f"{', '.join(busy)}: those latencies are pessimistic; run again on a quiet machine."
+        )
     colder = [f"{row.label} {row.queries_cold}" for row in pages if row.queries_cold != row.queries]
     if colder:
         print("queries with a cold cache (first request of a worker): " + ", ".join(colder))

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
+from django.utils import translation
 
 from birlik.access import policies
 from birlik.access.models import Grant, Role, User
@@ -218,7 +219,7 @@ def test_seeding_invalidates_the_cached_figures_on_commit(
 
 
 def test_a_scale_out_of_range_is_refused_with_a_clear_message(db):
-    with pytest.raises(DemoError, match="greater than 0"):
+    with translation.override("en"), pytest.raises(DemoError, match="greater than 0"):
         demo_seed(scale=0)
     assert not Organisation.objects.exists()
 

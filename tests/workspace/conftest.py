@@ -14,3 +14,13 @@ def as_user(client, network):
         return client
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(_kazakh_by_default):
+    """These tests read the English texts; Kazakh and Russian completeness is checked by
+    tests/test_translations.py and the pages in each language by tests/browser."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield

@@ -20,7 +20,7 @@ class EthnicGroup(models.Model):
     population_2021 = models.PositiveIntegerField(
         _("population (2021 census)"), null=True, blank=True
     )
-    position = models.PositiveIntegerField(_("position"), default=1000)
+    position = models.PositiveIntegerField(_("sort order"), default=1000)
 
     class Meta:
         ordering = ["position", "code"]
@@ -57,7 +57,7 @@ class OrganisationKind(models.Model):
     counts_members = models.BooleanField(_("members are counted in the figures"), default=True)
     has_ethnic_groups = models.BooleanField(_("linked to ethnic groups"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=1000)
+    position = models.PositiveIntegerField(_("sort order"), default=1000)
 
     class Meta:
         ordering = ["position", "code"]
