@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
-from django.utils import translation
 
 from birlik.access import policies
 from birlik.access.models import Grant, Role, User
