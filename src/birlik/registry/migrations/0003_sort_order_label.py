@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_catalogues'),
+        ("registry", "0002_catalogues"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ethnicgroup',
-            name='position',
-            field=models.PositiveIntegerField(default=1000, verbose_name='sort order'),
+            model_name="ethnicgroup",
+            name="position",
+            field=models.PositiveIntegerField(default=1000, verbose_name="sort order"),
         ),
         migrations.AlterField(
-            model_name='organisationkind',
-            name='position',
-            field=models.PositiveIntegerField(default=1000, verbose_name='sort order'),
+            model_name="organisationkind",
+            name="position",
+            field=models.PositiveIntegerField(default=1000, verbose_name="sort order"),
         ),
     ]
