@@ -22,7 +22,8 @@ LANGS = ("kk", "ru", "en")
 # The same fallback order as MODELTRANSLATION_FALLBACK_LANGUAGES, so the list is sorted by
 # the name each row shows.
 FALLBACK = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}
-YOUTH_KINDS = ("youth_movement", "youth_branch")
+# Student assemblies are part of the movement: their members are its activists too.
+YOUTH_KINDS = ("youth_movement", "youth_branch", "student_assembly")
 CHILDREN_SHOWN = 20
 
 
