@@ -195,6 +195,7 @@ class PageResult:
     server_cpu_ms_per_request: float
     database_cpu_ms_per_request: float
     other_cpu_cores: float
+    sql: list[str]
     ratio_to_health: float = 0.0
     meets_goal: bool = False
 
@@ -217,6 +218,7 @@ def summarise(label: str, path: str, measured: Load, inspected: dict[str, Any]) 
         server_cpu_ms_per_request=measured.server_cpu_s * 1000 / max(len(latencies), 1),
         database_cpu_ms_per_request=measured.database_cpu_s * 1000 / max(len(latencies), 1),
         other_cpu_cores=measured.other_cpu_s / measured.elapsed_s if measured.elapsed_s else 0.0,
+        sql=inspected["sql"],
     )
 
 
@@ -620,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nBenchmark failed: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\nInterrupted: server stopped, temporary data removed.", file=sys.stderr)
+        print("\nInterrupted: the server is stopped.", file=sys.stderr)
         return 130
     return 0
 

@@ -156,6 +156,11 @@ def catalogues_after_flush(request):
         load_kinds(OrganisationKind)
     if not EthnicGroup.objects.exists():
         load_ethnic_groups(EthnicGroup)
+    from birlik.events.loader import load_catalogues
+    from birlik.events.models import Audience, Programme
+
+    if not Programme.objects.exists():
+        load_catalogues(Programme, Audience)
 
 
 @pytest.fixture(autouse=True)

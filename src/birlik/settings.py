@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "birlik.geo",
     "birlik.registry",
+    "birlik.notify",
+    "birlik.events",
     "birlik.portal",
     "birlik.workspace",
     "birlik.demo",
@@ -255,6 +257,27 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
+# --- Notifications -----------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Birlik <noreply@birlik.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    # Embedded default: each e-mail is written to a file, so a demo shows what was sent.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "birlik.notify.channels.FileSmsGateway")
+
+# --- Events --------------------------------------------------------------------------------
+# An event report is late when it comes more than this many days after the event ended.
+EVENT_REPORT_DAYS = int(os.environ.get("EVENT_REPORT_DAYS", "5"))
+EVENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("EVENT_ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -265,4 +288,6 @@ LOGGING = {
 }
 
 SITE_NAME = _("Birlik")
+# The public address, used in links sent by SMS and e-mail (tickets, private links).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 BIRLIK_PAGE_SIZE = 25

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [path("health/", health, name="hea
 urlpatterns += i18n_patterns(
     path("", include("birlik.portal.urls")),
     path("account/", include("birlik.access.urls")),
+    path("workspace/events/", include("birlik.events.urls")),
     path("workspace/", include("birlik.workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -203,9 +203,31 @@ def _person_scope(qs: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
     return qs.filter(_prefix_q("registered_by__path", paths) | Q(pk__in=members))
 
 
+# Scope rules that other apps declare in their own ``policies.py`` (see ``scope_rule``).
+SCOPE_RULES: dict[str, Callable[[Any], QuerySet[Any] | Q]] = {}
+
+
+def scope_rule(label: str) -> Callable[[Callable[[Any], Q]], Callable[[Any], Q]]:
+    """Declare which rows of a model (``app.Model``) a user sees: a function user → Q."""
+
+    def register(func: Callable[[Any], Q]) -> Callable[[Any], Q]:
+        SCOPE_RULES[label] = func
+        return func
+
+    return register
+
+
+def prefix_q(field: str, paths: list[str]) -> Q:
+    """Rows whose body path (``field``) lies in one of the subtrees ``paths``."""
+    return _prefix_q(field, paths)
+
+
 def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
     """The rows of ``qs`` this user may see in the workspace; nothing when no rule names it."""
     label = qs.model._meta.label
+    if label in SCOPE_RULES:
+        rule = SCOPE_RULES[label](user)
+        return qs.filter(rule) if isinstance(rule, Q) else qs.filter(pk__in=rule)
     if label == "registry.Organisation":
         return (
             qs.filter(_prefix_q("path", roots(user, ALL_ROLES))) if grants_of(user) else qs.none()

@@ -1,0 +1,317 @@
+"""Events, programmes, registrations, attendance and reports: the activity of the network.
+
+Participants are counted from records: an attended registration counts once (its
+``participant_key`` stops the same person being counted twice at one event), and an event held
+without online registration carries the organiser's reported count of the people not
+registered online. ``Event.participants_total`` is the maintained rollup the figures sum.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from birlik.geo.models import District, Region
+from birlik.registry.models import Organisation
+
+
+class Programme(models.Model):
+    """A programme or project of the Assembly (data: admins add them without a release)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveIntegerField(_("sort order"), default=1000)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audience(models.Model):
+    """A category of participants an event is meant for (youth, elderly, schools…)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveIntegerField(_("sort order"), default=1000)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        FESTIVAL = "festival", _("festival")
+        TRAINING = "training", _("training")
+        COURSE = "course", _("course")
+        CONCERT = "concert", _("concert")
+        SPORTS = "sports", _("sports event")
+        PREVENTION_TALK = "prevention_talk", _("prevention talk")
+        CONSULTATION = "consultation", _("consultation")
+        VOLUNTEERING = "volunteering", _("volunteering")
+        EXHIBITION = "exhibition", _("exhibition")
+        ROUND_TABLE = "round_table", _("round table")
+        COMPETITION = "competition", _("competition")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+        MIXED = "mixed", _("in person and online")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        OPEN = "open", _("open for registration")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+        REPORTED = "reported", _("reported")
+
+    class Accessibility(models.TextChoices):
+        STEP_FREE = "step_free", _("step-free access")
+        SIGN_LANGUAGE = "sign_language", _("sign language interpreter")
+        HEARING_LOOP = "hearing_loop", _("hearing loop")
+        EASY_READ = "easy_read", _("easy-read materials")
+        ACCESSIBLE_TOILET = "accessible_toilet", _("accessible toilet")
+        SEATS_RESERVED = "seats_reserved", _("seats reserved for people with disabilities")
+
+    LANGUAGES = (("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English")))
+
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="events", verbose_name=_("organiser")
+    )
+    co_organisers = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="co_organised_events",
+        verbose_name=_("co-organisers"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("programme"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind of event"), max_length=20, choices=Kind.choices)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="events", verbose_name=_("region")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("district"),
+    )
+    venue = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+        verbose_name=_("venue (a body's premises)"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    audiences = models.ManyToManyField(
+        Audience, blank=True, related_name="events", verbose_name=_("audience")
+    )
+    # Codes between commas (",kk,ru,") so one indexed LIKE filters on SQLite and PostgreSQL.
+    languages = models.CharField(_("languages"), max_length=20, default=",kk,")
+    accessibility = models.CharField(_("accessibility"), max_length=200, blank=True, default="")
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    registration_required = models.BooleanField(_("registration online"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    waitlist_count = models.PositiveIntegerField(default=0, editable=False)
+    attended_count = models.PositiveIntegerField(default=0, editable=False)
+    reported_count = models.PositiveIntegerField(default=0, editable=False)
+    participants_total = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["region", "starts_at"]),
+            models.Index(fields=["organiser", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["programme", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(confirmed_count__lte=F("capacity")),
+                name="event_no_overbooking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def accessibility_codes(self) -> list[str]:
+        return [code for code in self.accessibility.split(",") if code]
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in {self.Status.HELD, self.Status.REPORTED}
+
+
+def _ticket_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Registration(models.Model):
+    """A citizen's place at an event, with or without an account."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("registered online")
+        STAFF = "staff", _("registered by staff")
+        PAPER = "paper", _("paper sign-in sheet")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    # A keyed digest of the phone or e-mail: one place per person and event.
+    participant_key = models.CharField(max_length=64, editable=False)
+    user = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    language = models.CharField(_("language"), max_length=2, default="kk")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ONLINE
+    )
+    ticket_code = models.CharField(max_length=32, unique=True, default=_ticket_code, editable=False)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            models.Index(fields=["participant_key"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant_key"],
+                condition=~Q(status="cancelled"),
+                name="registration_once_per_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.event}"
+
+
+class EventReport(models.Model):
+    """What the organiser reports after the event."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
+    )
+    held = models.BooleanField(_("the event was held"), default=True)
+    # People not registered online (paper sheets, counted at the door): added to attended ones.
+    reported_count = models.PositiveIntegerField(_("participants not registered online"), default=0)
+    breakdown = models.JSONField(_("breakdown by audience"), default=dict, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    press_links = models.TextField(_("press links"), blank=True)
+    submitted_by = models.ForeignKey(
+        "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    is_late = models.BooleanField(_("submitted late"), default=False)
+
+    class Meta:
+        verbose_name = _("event report")
+        verbose_name_plural = _("event reports")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class EventAttachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        DOCUMENT = "document", _("document")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="events/%Y/%m/")
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name

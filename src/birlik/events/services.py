@@ -1,0 +1,669 @@
+"""Every write to events: planning, registration with a waiting list, check-in, reports.
+
+Places are taken with one conditional UPDATE (``confirmed_count < capacity``), so concurrent
+registrations for the last places can never overbook, on SQLite or PostgreSQL; the database
+also refuses ``confirmed_count > capacity`` with a check constraint.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from birlik.access import policies
+from birlik.access.models import AuditEntry, User
+from birlik.access.services import audit_record, diff, snapshot
+from birlik.core import kpi
+from birlik.core.errors import DomainError
+from birlik.core.text import fold
+from birlik.notify.services import notice_queue
+from birlik.registry.models import Organisation
+
+from .models import Audience, Event, EventReport, Registration
+
+LANGS = ("kk", "ru", "en")
+EVENT_FIELDS = [
+    *(f"title_{lang}" for lang in LANGS),
+    *(f"description_{lang}" for lang in LANGS),
+    *(f"address_{lang}" for lang in LANGS),
+    "programme",
+    "kind",
+    "format",
+    "region",
+    "district",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "languages",
+    "accessibility",
+    "capacity",
+    "registration_required",
+    "status",
+]
+EDITABLE_EVENT_FIELDS = frozenset(EVENT_FIELDS) - {"status"}
+NULLABLE_EVENT_FIELDS = frozenset({"programme", "district", "venue", "capacity"})
+
+
+class EventError(DomainError):
+    pass
+
+
+class RegistrationError(EventError):
+    pass
+
+
+def _changed() -> None:
+    transaction.on_commit(kpi.invalidate)
+
+
+# --- Participants ----------------------------------------------------------------------------
+
+
+def normalise_phone(phone: str) -> str:
+    """Kazakhstan numbers in one form: +7 and ten digits (8 7xx… and 7xx… are the same)."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) == 11 and digits[0] in "78":
+        digits = digits[1:]
+    return "+7" + digits if len(digits) == 10 else ("+" + digits if digits else "")
+
+
+def participant_key(*, phone: str = "", email: str = "", full_name: str = "") -> str:
+    """A keyed digest naming one person: the phone, else the e-mail, else the folded name."""
+    if normalise_phone(phone):
+        basis = "phone:" + normalise_phone(phone)
+    elif email.strip():
+        basis = "email:" + email.strip().lower()
+    else:
+        basis = "name:" + fold(full_name)
+    key = settings.PERSONAL_DATA_KEY.encode()
+    return hmac.new(key, basis.encode(), hashlib.sha256).hexdigest()
+
+
+# --- Planning ----------------------------------------------------------------------------------
+
+
+def _event_value(field: str, value: Any) -> Any:
+    if value is None and field not in NULLABLE_EVENT_FIELDS:
+        return ""
+    return value
+
+
+def _codes(values: Iterable[str], allowed: Iterable[str], field: str) -> str:
+    codes = [code for code in dict.fromkeys(values) if code]
+    unknown = set(codes) - set(allowed)
+    if unknown:
+        raise EventError(_("Choose values from the list."), field=field)
+    return "," + ",".join(codes) + "," if codes else ""
+
+
+def _check_event(event: Event) -> None:
+    if event.ends_at < event.starts_at:
+        raise EventError(_("The event cannot end before it starts."), field="ends_at")
+    if event.district_id is not None and event.district.region_id != event.region_id:
+        raise EventError(_("The district is not in the chosen region."), field="district")
+    if event.format != Event.Format.ONLINE and not (
+        event.venue_id or any(getattr(event, f"address_{lang}") for lang in LANGS)
+    ):
+        raise EventError(_("Give the address or choose the venue."), field="address_kk")
+    if event.format != Event.Format.IN_PERSON and not event.online_url:
+        raise EventError(_("Give the link to the online event."), field="online_url")
+    if event.capacity is not None and event.capacity < event.confirmed_count:
+        raise EventError(
+            _("%(count)s places are already taken: the number of places cannot be lower.")
+            % {"count": event.confirmed_count},
+            field="capacity",
+        )
+    if not event.language_codes:
+        raise EventError(_("Choose at least one language of the event."), field="languages")
+    if not any(getattr(event, f"title_{lang}") for lang in LANGS):
+        raise EventError(_("Give the title of the event."), field="title_kk")
+    try:
+        event.full_clean(exclude=["organiser", "co_organisers", "audiences", "title", "address"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise EventError(messages[0], field=field) from error
+
+
+def _prepare(data: Mapping[str, Any]) -> dict[str, Any]:
+    prepared = dict(data)
+    if "languages" in prepared and not isinstance(prepared["languages"], str):
+        prepared["languages"] = _codes(
+            prepared["languages"], [code for code, _name in Event.LANGUAGES], "languages"
+        )
+    if "accessibility" in prepared and not isinstance(prepared["accessibility"], str):
+        prepared["accessibility"] = _codes(
+            prepared["accessibility"], Event.Accessibility.values, "accessibility"
+        )
+    return prepared
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    organiser: Organisation,
+    data: Mapping[str, Any],
+    audiences: Iterable[Audience] = (),
+    co_organisers: Iterable[Organisation] = (),
+) -> Event:
+    """A body's staff plan an event; it opens for registration when they publish it."""
+    policies.require(actor, "events.add_event", organiser)
+    if organiser.status != Organisation.Status.ACTIVE:
+        raise EventError(_("A closed body cannot plan events."))
+    unknown = set(data) - EDITABLE_EVENT_FIELDS
+    if unknown:
+        raise EventError(
+            _("These fields cannot be set here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    event = Event(organiser=organiser, created_by=actor)
+    for field, value in _prepare(data).items():
+        setattr(event, field, _event_value(field, value))
+    if event.region_id is None:
+        if organiser.region_id is None:
+            raise EventError(_("Choose the region of the event."), field="region")
+        event.region_id = organiser.region_id
+    _check_event(event)
+    event.save()
+    event.audiences.set(list(audiences))
+    event.co_organisers.set([body for body in co_organisers if body.pk != organiser.pk])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=event,
+        organisation_path=organiser.path,
+        changes=diff({}, snapshot(event, EVENT_FIELDS)),
+    )
+    _changed()
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: User,
+    event: Event,
+    data: Mapping[str, Any],
+    audiences: Iterable[Audience] | None = None,
+    co_organisers: Iterable[Organisation] | None = None,
+) -> Event:
+    """Changes an event that has not been reported; places never drop below those taken."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    policies.require(actor, "events.change_event", event)
+    if event.status in {Event.Status.CANCELLED, Event.Status.REPORTED}:
+        raise EventError(_("A cancelled or reported event cannot be changed."))
+    unknown = set(data) - EDITABLE_EVENT_FIELDS
+    if unknown:
+        raise EventError(
+            _("These fields cannot be set here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    before = snapshot(event, EVENT_FIELDS)
+    old_capacity = event.capacity
+    for field, value in _prepare(data).items():
+        setattr(event, field, _event_value(field, value))
+    _check_event(event)
+    event.updated_at = timezone.now()
+    event.save()
+    if audiences is not None:
+        event.audiences.set(list(audiences))
+    if co_organisers is not None:
+        event.co_organisers.set([body for body in co_organisers if body.pk != event.organiser_id])
+    changes = diff(before, snapshot(event, EVENT_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=event,
+            organisation_path=event.organiser.path,
+            changes=changes,
+        )
+    if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
+        _promote_waitlist(event)
+    _changed()
+    return event
+
+
+def _set_status(*, actor: User, event: Event, status: str, note: str = "") -> Event:
+    before = snapshot(event, ["status"])
+    event.status = status
+    event.updated_at = timezone.now()
+    event.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=event,
+        organisation_path=event.organiser.path,
+        changes=diff(before, snapshot(event, ["status"])),
+        note=note,
+    )
+    _changed()
+    return event
+
+
+@transaction.atomic
+def event_publish(*, actor: User, event: Event) -> Event:
+    """A planned event with online registration opens for registration."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    policies.require(actor, "events.change_event", event)
+    if event.status != Event.Status.PLANNED:
+        raise EventError(_("Only a planned event can be opened for registration."))
+    if not event.registration_required:
+        raise EventError(_("This event takes no registration online."))
+    if event.ends_at <= timezone.now():
+        raise EventError(_("This event is already over."))
+    return _set_status(actor=actor, event=event, status=Event.Status.OPEN)
+
+
+@transaction.atomic
+def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
+    """A cancelled event tells every registered person, in the language they registered in."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    policies.require(actor, "events.cancel_event", event)
+    if event.status in {Event.Status.CANCELLED, Event.Status.REPORTED}:
+        raise EventError(_("This event is already cancelled or reported."))
+    for registration in event.registrations.exclude(status=Registration.Status.CANCELLED):
+        _notify(registration, "cancelled")
+    return _set_status(actor=actor, event=event, status=Event.Status.CANCELLED, note=reason)
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+def _take_place(event: Event) -> bool:
+    """Take one place if one is free; the condition is checked by the database itself."""
+    if event.capacity is None:
+        Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") + 1)
+        return True
+    taken = Event.objects.filter(pk=event.pk, confirmed_count__lt=F("capacity")).update(
+        confirmed_count=F("confirmed_count") + 1
+    )
+    return taken == 1
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    consent: bool,
+    language: str = "kk",
+    user: User | None = None,
+    actor: User | None = None,
+) -> Registration:
+    """A citizen (or staff for them) takes a place; when the event is full, a waiting-list place."""
+    if actor is not None:
+        policies.require(actor, "events.register_people", event)
+    event = Event.objects.get(pk=event.pk)
+    allowed = {Event.Status.OPEN} | ({Event.Status.PLANNED} if actor is not None else set())
+    if event.status not in allowed or not event.registration_required:
+        raise RegistrationError(_("Registration for this event is closed."))
+    if event.ends_at <= timezone.now():
+        raise RegistrationError(_("This event is already over."))
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise RegistrationError(_("Give your name."), field="full_name")
+    if not normalise_phone(phone) and not email.strip():
+        raise RegistrationError(
+            _("Give a phone number or an e-mail address, so that we can send your ticket."),
+            field="phone",
+        )
+    if phone and len(re.sub(r"\D", "", phone)) not in (10, 11):
+        raise RegistrationError(
+            _("Give the phone number with its code, for example +7 701 234 56 78."), field="phone"
+        )
+    if not consent:
+        raise RegistrationError(
+            _("Registration needs your consent to the processing of your personal data."),
+            field="consent",
+        )
+    key = participant_key(phone=phone, email=email, full_name=full_name)
+    if event.registrations.filter(participant_key=key).exclude(status="cancelled").exists():
+        raise RegistrationError(
+            _("You are already registered for this event. Your ticket was sent to you."),
+            field="phone",
+        )
+    confirmed = _take_place(event)
+    if not confirmed:
+        Event.objects.filter(pk=event.pk).update(waitlist_count=F("waitlist_count") + 1)
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                full_name=full_name[:200],
+                phone=normalise_phone(phone),
+                email=email.strip(),
+                participant_key=key,
+                user=user if user is not None and user.is_authenticated else None,
+                language=language if language in LANGS else "kk",
+                status=(
+                    Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITLISTED
+                ),
+                source=Registration.Source.STAFF if actor else Registration.Source.ONLINE,
+                consent_given_at=timezone.now(),
+            )
+    except IntegrityError:
+        # The same person registered at the same moment in another request: undo our place.
+        raise RegistrationError(
+            _("You are already registered for this event. Your ticket was sent to you."),
+            field="phone",
+        ) from None
+    _notify(registration, "confirmed" if confirmed else "waitlisted")
+    if confirmed:
+        _schedule_reminder(registration)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: User | None = None) -> Registration:
+    """A freed place goes to the first person on the waiting list, who is told at once."""
+    if actor is not None:
+        policies.require(actor, "events.register_people", registration.event)
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise RegistrationError(_("This registration is already cancelled."))
+    if registration.checked_in_at is not None:
+        raise RegistrationError(_("This person has already come to the event."))
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") - 1)
+        _promote_waitlist(event)
+    else:
+        Event.objects.filter(pk=event.pk).update(waitlist_count=F("waitlist_count") - 1)
+    return registration
+
+
+def _promote_waitlist(event: Event) -> int:
+    """Fill free places from the waiting list, oldest first."""
+    promoted = 0
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "created_at", "id"
+    )
+    for registration in waiting:
+        if not _take_place(event):
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status"])
+        Event.objects.filter(pk=event.pk).update(waitlist_count=F("waitlist_count") - 1)
+        _notify(registration, "promoted")
+        _schedule_reminder(registration)
+        promoted += 1
+    return promoted
+
+
+@transaction.atomic
+def registration_check_in(*, actor: User, event: Event, code: str) -> Registration:
+    """At the door: a confirmed ticket of this event is checked in once."""
+    policies.require(actor, "events.check_in", event)
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, ticket_code=(code or "").strip())
+        .first()
+    )
+    if registration is None:
+        raise RegistrationError(_("No ticket of this event has this code."), field="code")
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(
+            _("This ticket is not confirmed: %(status)s.")
+            % {"status": registration.get_status_display()},
+            field="code",
+        )
+    if registration.checked_in_at is not None:
+        raise RegistrationError(
+            _("This ticket was already checked in at %(time)s.")
+            % {"time": timezone.localtime(registration.checked_in_at).strftime("%H:%M")},
+            field="code",
+        )
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at"])
+    _recount(event)
+    return registration
+
+
+def _recount(event: Event) -> None:
+    """The rollup the figures read: attended registrations plus people reported on paper."""
+    attended = event.registrations.filter(checked_in_at__isnull=False).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    report = EventReport.objects.filter(event=event).first()
+    held = report is None or report.held
+    reported = report.reported_count if report is not None and report.held else 0
+    count = attended.count()
+    Event.objects.filter(pk=event.pk).update(
+        attended_count=count,
+        reported_count=reported,
+        participants_total=(count + reported) if held else 0,
+    )
+    _changed()
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    line: int
+    full_name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    checked_in: int
+    already_counted: int
+    added: int
+
+
+@transaction.atomic
+def attendance_sheet_apply(*, actor: User, event: Event, rows: Sequence[SheetRow]) -> SheetSummary:
+    """A paper sign-in sheet: people already registered are checked in, not counted again."""
+    policies.require(actor, "events.report_event", event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.starts_at > timezone.now():
+        raise EventError(_("Attendance can be recorded once the event has started."))
+    if event.status == Event.Status.CANCELLED:
+        raise EventError(_("A cancelled event has no attendance."))
+    existing = {
+        reg.participant_key: reg
+        for reg in event.registrations.exclude(status=Registration.Status.CANCELLED)
+    }
+    checked_in = already = added = 0
+    seen: set[str] = set()
+    for row in rows:
+        key = participant_key(phone=row.phone, email=row.email, full_name=row.full_name)
+        if key in seen:
+            already += 1
+            continue
+        seen.add(key)
+        registration = existing.get(key)
+        if registration is not None:
+            if registration.checked_in_at is None:
+                registration.checked_in_at = event.starts_at
+                if registration.status == Registration.Status.WAITLISTED:
+                    # Came without a place: counted, but no place is taken after the fact.
+                    registration.status = Registration.Status.CONFIRMED
+                    Event.objects.filter(pk=event.pk).update(waitlist_count=F("waitlist_count") - 1)
+                registration.save(update_fields=["checked_in_at", "status"])
+                checked_in += 1
+            else:
+                already += 1
+            continue
+        Registration.objects.create(
+            event=event,
+            full_name=row.full_name[:200],
+            phone=normalise_phone(row.phone),
+            email=row.email.strip(),
+            participant_key=key,
+            status=Registration.Status.CONFIRMED,
+            source=Registration.Source.PAPER,
+            consent_given_at=timezone.now(),
+            checked_in_at=event.starts_at,
+        )
+        added += 1
+    _recount(event)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.IMPORT,
+        obj=event,
+        organisation_path=event.organiser.path,
+        changes={"checked_in": [0, checked_in], "added": [0, added]},
+        note="attendance sheet",
+    )
+    return SheetSummary(checked_in=checked_in, already_counted=already, added=added)
+
+
+@transaction.atomic
+def event_report_submit(
+    *,
+    actor: User,
+    event: Event,
+    held: bool,
+    reported_count: int = 0,
+    breakdown: Mapping[str, int] | None = None,
+    outcomes: str = "",
+    press_links: str = "",
+) -> EventReport:
+    """After the event: held or not, people counted beyond online check-in, outcomes, press."""
+    policies.require(actor, "events.report_event", event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == Event.Status.CANCELLED:
+        raise EventError(_("A cancelled event is not reported."))
+    if held and event.starts_at > timezone.now():
+        raise EventError(_("An event is reported once it has taken place."))
+    if reported_count < 0:
+        raise EventError(
+            _("The number of participants cannot be negative."), field="reported_count"
+        )
+    clean_breakdown: dict[str, int] = {}
+    for code, value in (breakdown or {}).items():
+        if not isinstance(value, int) or value < 0:
+            raise EventError(
+                _("Each number of the breakdown must be 0 or more."), field="breakdown"
+            )
+        if value:
+            clean_breakdown[str(code)] = value
+    attended = event.registrations.filter(checked_in_at__isnull=False).count()
+    if sum(clean_breakdown.values()) > reported_count + attended:
+        raise EventError(
+            _("The breakdown adds up to more people than took part."), field="breakdown"
+        )
+    now = timezone.now()
+    late = now > event.ends_at + datetime.timedelta(days=settings.EVENT_REPORT_DAYS)
+    report, created = EventReport.objects.update_or_create(
+        event=event,
+        defaults={
+            "held": held,
+            "reported_count": reported_count if held else 0,
+            "breakdown": clean_breakdown,
+            "outcomes": outcomes,
+            "press_links": press_links,
+            "submitted_by": actor,
+            "submitted_at": now,
+            "is_late": late,
+        },
+    )
+    event.status = Event.Status.REPORTED
+    event.updated_at = now
+    event.save(update_fields=["status", "updated_at"])
+    _recount(event)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        obj=report,
+        organisation_path=event.organiser.path,
+        changes={
+            "held": [None, held],
+            "reported_count": [None, report.reported_count],
+            "late": [None, late],
+        },
+    )
+    return report
+
+
+# --- Notices -----------------------------------------------------------------------------------
+
+_MESSAGES = {
+    "confirmed": _("Your registration is confirmed: %(title)s, %(when)s. Ticket: %(url)s"),
+    "waitlisted": _(
+        "The event is full; you are on the waiting list: %(title)s, %(when)s. We will tell you "
+        "when a place frees. %(url)s"
+    ),
+    "promoted": _("A place has freed for you: %(title)s, %(when)s. Ticket: %(url)s"),
+    "cancelled": _("The event has been cancelled: %(title)s, %(when)s. We apologise."),
+    "reminder": _("Reminder: %(title)s, %(when)s. Ticket: %(url)s"),
+}
+
+
+def ticket_url(registration: Registration) -> str:
+    from django.urls import reverse
+
+    with translation.override(registration.language):
+        path = reverse("portal:ticket", kwargs={"code": registration.ticket_code})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _notify(registration: Registration, what: str) -> None:
+    """Queue the notice in the registrant's language, by SMS and e-mail where given."""
+    event = registration.event
+    with translation.override(registration.language):
+        when = timezone.localtime(event.starts_at).strftime("%d.%m.%Y, %H:%M")
+        text = gettext(str(_MESSAGES[what])) % {
+            "title": event.title,
+            "when": when,
+            "url": ticket_url(registration),
+        }
+        subject = str(event.title)
+    for channel, recipient in (("sms", registration.phone), ("email", registration.email)):
+        notice_queue(
+            channel=channel,
+            recipient=recipient,
+            subject=subject,
+            body=text,
+            language=registration.language,
+            key=f"registration:{registration.pk}:{what}:{channel}",
+            organisation_path=event.organiser.path,
+        )
+
+
+def _schedule_reminder(registration: Registration) -> None:
+    remind_at = registration.event.starts_at - datetime.timedelta(days=1)
+    if remind_at <= timezone.now():
+        return
+    from .tasks import registration_remind
+
+    pk = registration.pk
+    transaction.on_commit(lambda: registration_remind.using(run_after=remind_at).enqueue(pk))
+
+
+def registration_send_reminder(*, registration_id: int) -> bool:
+    """The day before: only confirmed places of events still on get a reminder, once."""
+    registration = (
+        Registration.objects.select_related("event", "event__organiser")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.status != Registration.Status.CONFIRMED:
+        return False
+    if registration.event.status not in {Event.Status.OPEN, Event.Status.PLANNED}:
+        return False
+    with transaction.atomic():
+        _notify(registration, "reminder")
+    return True

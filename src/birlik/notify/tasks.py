@@ -1,0 +1,27 @@
+"""Background delivery of the outbox."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Notice
+from .services import notice_deliver, notices_due
+
+
+@task()
+def notices_deliver() -> int:
+    """Deliver every due notice; when some wait for a retry, come back at the earliest one."""
+    sent = 0
+    for notice_id in notices_due():
+        if notice_deliver(notice_id=notice_id).status == Notice.Status.SENT:
+            sent += 1
+    upcoming = (
+        Notice.objects.filter(status=Notice.Status.PENDING, next_attempt_at__gt=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if upcoming is not None:
+        notices_deliver.using(run_after=upcoming).enqueue()
+    return sent
