@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from birlik.core import kpi
+from birlik.core.widgets import FastSelect
 from birlik.geo.models import District, Region
 from birlik.registry.models import EthnicGroup, Organisation, OrganisationKind
 
@@ -64,28 +67,12 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].widget.choices = self._district_choices()
-
-    def _district_choices(self) -> list[tuple[Any, Any]]:
-        """The chosen region's districts; with no region, all of them grouped by region."""
         region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
-        everywhere = District.objects.select_related("region").order_by("region__kato", "kato")
-        districts = list(everywhere.filter(region__iso=region_code)) if region_code else []
-        if not districts:  # no region chosen, or an unknown one: offer every district
-            region_code = ""
-            districts = list(everywhere)
-        choices: list[tuple[Any, Any]] = [("", _("All districts"))]
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for district in districts:
-            groups.setdefault(str(district.region.name), []).append(
-                (district.kato, str(district.name))
-            )
-        if region_code:
-            for options in groups.values():
-                choices.extend(options)
-        else:
-            choices.extend(groups.items())
-        return choices
+        choices = directory_choices(region_code)
+        for name, options in choices.items():
+            field = self.fields[name]
+            field.widget = FastSelect(attrs=field.widget.attrs)
+            field.widget.choices = options
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -114,3 +101,48 @@ class DirectoryForm(forms.Form):
             "ethnic_group": data.get("ethnic_group"),
             "parent": data.get("parent"),
         }
+
+
+def directory_choices(region_code: str = "") -> dict[str, list[tuple[Any, Any]]]:
+    """The options of the directory's selects in the active language (reference data, cached).
+
+    Districts are those of the chosen region; with no region (or an unknown one), all of them
+    grouped by region.
+    """
+    language = (get_language() or "kk").split("-")[0]
+    value: dict[str, list[tuple[Any, Any]]] = kpi.cached(
+        f"portal:directory-choices:{language}:{region_code[:10]}",
+        lambda: _build_choices(region_code),
+        timeout=3600,
+    )
+    return value
+
+
+def _build_choices(region_code: str) -> dict[str, list[tuple[Any, Any]]]:
+    regions = list(Region.objects.order_by("kato"))
+    names = {region.pk: str(region.name) for region in regions}
+    districts = list(District.objects.order_by("region__kato", "kato"))
+    chosen = [r for r in regions if r.iso == region_code]
+    district_choices: list[tuple[Any, Any]] = [("", str(_("All districts")))]
+    if chosen:
+        district_choices += [
+            (d.kato, str(d.name)) for d in districts if d.region_id == chosen[0].pk
+        ]
+    else:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for district in districts:
+            groups.setdefault(names[district.region_id], []).append(
+                (district.kato, str(district.name))
+            )
+        district_choices += list(groups.items())
+    return {
+        "region": [("", str(_("All regions")))] + [(r.iso, str(r.name)) for r in regions],
+        "district": district_choices,
+        "kind": [("", str(_("All kinds")))]
+        + [
+            (k.code, str(k.name_plural))
+            for k in OrganisationKind.objects.order_by("position", "code")
+        ],
+        "ethnic_group": [("", str(_("All ethnic groups")))]
+        + [(g.code, str(g.name)) for g in EthnicGroup.objects.order_by("position", "code")],
+    }

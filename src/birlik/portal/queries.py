@@ -50,8 +50,12 @@ def directory_bodies(
     ethnic_group: EthnicGroup | None = None,
     parent: Organisation | None = None,
 ) -> QuerySet[Organisation]:
-    """Bodies matching the directory filters, with what a result row shows, sorted by name."""
-    bodies = Organisation.objects.select_related("kind", "region", "district")
+    """Bodies matching the directory filters, sorted by the name shown in this language.
+
+    Only the ids and the sort key go through the sort; ``bodies_in_order`` then loads the
+    rows of one page, so a deep page costs what the first one does.
+    """
+    bodies = Organisation.objects.all()
     # Each word must match one of the body's names, folded or in Latin spelling.
     for key in query_keys(query):
         bodies = bodies.filter(search_text__contains=key)
@@ -66,6 +70,16 @@ def directory_bodies(
     if parent is not None:
         bodies = bodies.filter(path__startswith=parent.path, depth=parent.depth + 1)
     return bodies.annotate(shown_name=name_in_language()).order_by("shown_name", "pk")
+
+
+def bodies_in_order(ids: list[int]) -> list[Organisation]:
+    """The rows a result list shows, for these ids, in this order (one query)."""
+    rows = (
+        Organisation.objects.select_related("kind", "region", "district")
+        .defer("search_text", *(f"description_{lang}" for lang in LANGS), "description")
+        .in_bulk(ids)
+    )
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def body_detail(pk: int) -> Organisation | None:

@@ -48,9 +48,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     filters = form.filters()
-    bodies = queries.directory_bodies(**filters)
-    paginator = Paginator(bodies, settings.BIRLIK_PAGE_SIZE)
+    ids = queries.directory_bodies(**filters).values_list("pk", flat=True)
+    paginator = Paginator(ids, settings.BIRLIK_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = queries.bodies_in_order(list(page.object_list))
     # Links to other pages keep the filters that were understood, and only those.
     kept = {
         key: value
