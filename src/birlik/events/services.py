@@ -11,12 +11,14 @@ import datetime
 import hashlib
 import hmac
 import re
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -32,7 +34,8 @@ from birlik.core.text import fold
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
 
-from .models import Audience, Event, EventReport, Registration
+from . import uploads
+from .models import Audience, Event, EventAttachment, EventReport, Registration
 
 LANGS = ("kk", "ru", "en")
 EVENT_FIELDS = [
@@ -113,7 +116,7 @@ def _codes(values: Iterable[str], allowed: Iterable[str], field: str) -> str:
 def _check_event(event: Event) -> None:
     if event.ends_at < event.starts_at:
         raise EventError(_("The event cannot end before it starts."), field="ends_at")
-    if event.district_id is not None and event.district.region_id != event.region_id:
+    if event.district is not None and event.district.region_id != event.region_id:
         raise EventError(_("The district is not in the chosen region."), field="district")
     if event.format != Event.Format.ONLINE and not (
         event.venue_id or any(getattr(event, f"address_{lang}") for lang in LANGS)
@@ -596,6 +599,57 @@ def event_report_submit(
         },
     )
     return report
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, event: Event, uploaded_file: Any, kind: str, caption: str = ""
+) -> EventAttachment:
+    """Photos and documents of an event: JPEG, PNG, WebP or PDF by content, within the limit."""
+    policies.require(actor, "events.report_event", event)
+    if event.status == Event.Status.CANCELLED:
+        raise EventError(_("A cancelled event takes no photos or documents."))
+    if kind not in EventAttachment.Kind.values:
+        raise EventError(_("Choose values from the list."), field="kind")
+    checked = uploads.check(uploaded_file)
+    if kind == EventAttachment.Kind.PHOTO and not checked.is_image:
+        raise uploads.AttachmentError(
+            _("A photo must be a JPEG, PNG or WebP image. Attach a PDF as a document."),
+            field="file",
+        )
+    attachment = EventAttachment(
+        event=event,
+        kind=kind,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        caption=" ".join((caption or "").split())[:300],
+        uploaded_by=actor,
+    )
+    # A random name: nothing the uploader chose reaches the file system.
+    name = f"{secrets.token_urlsafe(12)}.{checked.extension}"
+    attachment.file.save(name, ContentFile(checked.data), save=False)
+    stored = attachment.file.name
+    try:
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            obj=attachment,
+            organisation_path=event.organiser.path,
+            changes={
+                "event": [None, event.pk],
+                "kind": [None, kind],
+                "content_type": [None, checked.content_type],
+                "size": [None, attachment.size],
+            },
+        )
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment
 
 
 # --- Notices -----------------------------------------------------------------------------------

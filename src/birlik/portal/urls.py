@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import events_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bodies/", views.directory, name="directory"),
     path("bodies/<int:pk>/", views.body, name="body"),
+    path("events/", events_views.calendar, name="events"),
+    path("events/calendar.ics", events_views.events_ical, name="events_ical"),
+    path("events/<int:pk>/", events_views.event, name="event"),
+    path("events/<int:pk>/event.ics", events_views.event_ical, name="event_ical"),
+    path("events/photos/<int:pk>/", events_views.event_photo, name="event_photo"),
+    path("tickets/<str:code>/", events_views.ticket, name="ticket"),
+    path("tickets/<str:code>/cancel/", events_views.ticket_cancel, name="ticket_cancel"),
 ]

@@ -232,6 +232,11 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
 
 def read_table(data: bytes, *, import_kind: str) -> Table:
     """The header and non-empty rows of the first sheet, checked for the expected columns."""
+    return read_rows(data, columns=COLUMNS[import_kind], required=REQUIRED[import_kind])
+
+
+def read_rows(data: bytes, *, columns: list[str], required: list[str]) -> Table:
+    """``read_table`` for any set of columns (other apps' imports reuse the same file checks)."""
     if not data:
         raise ImportFileError(_("The file is empty."))
     if len(data) > max_bytes():
@@ -258,8 +263,8 @@ def read_table(data: bytes, *, import_kind: str) -> Table:
     named = [h for h in header if h]
     if len(named) != len(set(named)):
         raise ImportFileError(_("Two columns of the file have the same name."))
-    expected = COLUMNS[import_kind]
-    missing = [c for c in REQUIRED[import_kind] if c not in named]
+    expected = columns
+    missing = [c for c in required if c not in named]
     if missing:
         raise ImportFileError(
             _(
