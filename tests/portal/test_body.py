@@ -172,7 +172,8 @@ def test_body_page_costs_a_fixed_number_of_queries(client, network, django_asser
             kind=kind("ethnocultural_association"),
             region=region("KZ-55"),
         )
-    # The body, its parent, the first children and their count, the member counts.
-    with django_assert_num_queries(5):
+    # The body, its parent, the first children and their count, the member counts, its next
+    # events.
+    with django_assert_num_queries(6):
         response = client.get(f"/en/bodies/{network.pavlodar_house.pk}/")
     assert len(result_names(response)) == 20

@@ -169,8 +169,9 @@ def test_home_reads_the_database_a_fixed_number_of_times_then_serves_from_the_ca
         add_elders_council(network, members=1)
     kpi.invalidate()
 
-    # Bodies by kind, kind names, members by kind, mediators, bodies by region, regions.
-    with django_assert_num_queries(6):
+    # Bodies by kind, kind names, members by kind, mediators, bodies by region, regions;
+    # events held, participants, upcoming events.
+    with django_assert_num_queries(9):
         assert client.get("/en/").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/en/").status_code == 200

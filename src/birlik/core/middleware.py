@@ -6,6 +6,8 @@ state language unless the visitor chose another, and remembers that choice in a 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
@@ -37,3 +39,27 @@ class LanguageMiddleware(LocaleMiddleware):
                 secure=settings.LANGUAGE_COOKIE_SECURE,
             )
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind a reverse proxy, the client's address is the last one the proxy appended.
+
+    Rate limits (sign-in, registration) key on ``REMOTE_ADDR``; it is replaced from
+    ``X-Forwarded-For`` only when the direct peer is one of ``FORWARDED_ALLOW_IPS``.
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        self.trusted = set(settings.FORWARDED_ALLOW_IPS)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and ("*" in self.trusted or peer in self.trusted):
+            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+            # Walk back from the nearest hop, skipping our own proxies.
+            for hop in reversed(hops):
+                if hop not in self.trusted:
+                    request.META["REMOTE_ADDR"] = hop
+                    break
+        return self.get_response(request)

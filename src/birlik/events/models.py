@@ -314,4 +314,4 @@ class EventAttachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or str(self.file.name)

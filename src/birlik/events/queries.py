@@ -33,6 +33,9 @@ def public_events() -> QuerySet[Event]:
 
 # Statuses whose photos and outcomes the portal may publish.
 SHOWN_AFTER = (Event.Status.HELD, Event.Status.REPORTED)
+# Events still running are listed with the upcoming ones; looking this far back for their start
+# keeps the search on the ``starts_at`` index (a longer course shows from its start date).
+LONGEST_EVENT = datetime.timedelta(days=92)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -52,12 +55,16 @@ def calendar_events(
     date_to: datetime.date | None = None,
     organiser: Organisation | None = None,
 ) -> QuerySet[Event]:
-    """Public events by start, filtered; without dates, those starting from today on."""
+    """Public events by start, filtered; without dates, those from today on (running ones too).
+
+    With dates, an event is listed when it overlaps the period.
+    """
     events = public_events()
     if date_from is None and date_to is None:
         date_from = timezone.localdate()
     if date_from is not None:
-        events = events.filter(starts_at__gte=_day_start(date_from))
+        start = _day_start(date_from)
+        events = events.filter(starts_at__gte=start - LONGEST_EVENT, ends_at__gte=start)
     if date_to is not None:
         events = events.filter(starts_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
     if region is not None:
@@ -86,8 +93,11 @@ def _co_organised_by(body: Organisation) -> QuerySet[Any]:
 
 def upcoming_events(*, organiser: Organisation | None = None, limit: int = 5) -> list[Event]:
     """The next events not yet over (a body's own and co-organised ones, or everyone's)."""
+    now = timezone.now()
     events = (
-        public_events().filter(ends_at__gte=timezone.now()).exclude(status=Event.Status.CANCELLED)
+        public_events()
+        .filter(starts_at__gte=now - LONGEST_EVENT, ends_at__gte=now)
+        .exclude(status=Event.Status.CANCELLED)
     )
     if organiser is not None:
         events = events.filter(Q(organiser=organiser) | Q(pk__in=_co_organised_by(organiser)))
@@ -158,3 +168,14 @@ def public_photo(pk: int) -> EventAttachment | None:
         .select_related("event")
         .first()
     )
+
+
+def year_figures(year: int) -> dict[str, int]:
+    """Events held in the year and their participants, from the declared indicators."""
+    from birlik.core import kpi
+
+    period = kpi.Period.year(year)
+    return {
+        "held": sum(row["value"] for row in kpi.compute("events.events", period)),
+        "participants": sum(row["value"] for row in kpi.compute("events.participants", period)),
+    }

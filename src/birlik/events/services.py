@@ -390,7 +390,11 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
     registration.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
         Event.objects.filter(pk=event.pk).update(confirmed_count=F("confirmed_count") - 1)
-        _promote_waitlist(event)
+        # A place freed at a cancelled or finished event helps nobody: no promotion notices.
+        if event.status in {Event.Status.OPEN, Event.Status.PLANNED} and (
+            event.ends_at > timezone.now()
+        ):
+            _promote_waitlist(event)
     else:
         Event.objects.filter(pk=event.pk).update(waitlist_count=F("waitlist_count") - 1)
     return registration
@@ -418,6 +422,8 @@ def _promote_waitlist(event: Event) -> int:
 def registration_check_in(*, actor: User, event: Event, code: str) -> Registration:
     """At the door: a confirmed ticket of this event is checked in once."""
     policies.require(actor, "events.check_in", event)
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationError(_("A cancelled event has no attendance."), field="code")
     registration = (
         Registration.objects.select_for_update()
         .filter(event=event, ticket_code=(code or "").strip())
@@ -631,7 +637,7 @@ def attachment_add(
     # A random name: nothing the uploader chose reaches the file system.
     name = f"{secrets.token_urlsafe(12)}.{checked.extension}"
     attachment.file.save(name, ContentFile(checked.data), save=False)
-    stored = attachment.file.name
+    stored = str(attachment.file.name)
     try:
         attachment.save()
         audit_record(

@@ -5,6 +5,8 @@ Read-only and public: no personal data of members is ever shown, only counts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +16,30 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from birlik.core import kpi
+from birlik.events import queries as event_queries
+
+from . import events_views, queries
 from . import map as region_map
-from . import queries
 from .forms import DirectoryForm
+
+
+def _home_events(year: int) -> dict[str, Any]:
+    """Events figures of the year and the next events, cached until the next change."""
+
+    def build() -> dict[str, Any]:
+        return {
+            **event_queries.year_figures(year),
+            "upcoming": event_queries.upcoming_events(limit=5),
+        }
+
+    value: dict[str, Any] = kpi.cached(f"portal:home:events:{year}", build)
+    return value
 
 
 def home(request: HttpRequest) -> HttpResponse:
     figures = queries.cached_home_figures(timezone.localdate().year)
+    events = _home_events(timezone.localdate().year)
     shape = region_map.shape()
     bins = region_map.classes(row["value"] for row in figures["regions"])
     directory = reverse("portal:directory")
@@ -41,6 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "regions": regions,
             "legend": bins,
             "view_box": shape.view_box,
+            "events": events,
+            "upcoming_events": events_views.items(events["upcoming"]),
         },
     )
 
@@ -96,5 +117,7 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
             "ethnic_groups": ethnic_groups,
             "member_counts": queries.member_counts(organisation),
             "closed": organisation.status == organisation.Status.CLOSED,
+            "events": events_views.items(event_queries.upcoming_events(organiser=organisation)),
+            "events_url": f"{reverse('portal:events')}?{urlencode({'organiser': pk})}",
         },
     )

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.access.services import audit_read
 from birlik.core.errors import DomainError
+from birlik.events.models import Event
 from birlik.registry import queries, services
 from birlik.registry.models import Membership, Organisation, Person
 
@@ -184,8 +185,27 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_person": is_active and policies.can(user, "registry.add_person", organisation),
         "can_import": is_active and policies.can(user, "registry.import", organisation),
         "can_export_people": policies.can(user, "registry.export_people", organisation),
+        **_body_events(user, organisation, is_active),
     }
     return render(request, "workspace/body.html", context)
+
+
+BODY_EVENTS_SHOWN = 5
+
+
+def _body_events(user: Any, organisation: Organisation, is_active: bool) -> dict[str, Any]:
+    """The body's next and latest events (a few of each; the events list has the rest)."""
+    now = timezone.now()
+    events = Event.objects.filter(organiser=organisation)
+    return {
+        "events_upcoming": list(
+            events.filter(ends_at__gte=now).order_by("starts_at", "id")[:BODY_EVENTS_SHOWN]
+        ),
+        "events_recent": list(
+            events.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:BODY_EVENTS_SHOWN]
+        ),
+        "can_plan_event": is_active and policies.can(user, "events.add_event", organisation),
+    }
 
 
 @workspace_view

@@ -1,0 +1,222 @@
+"""Forms of the public events pages: the calendar's filters and a citizen's registration."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from birlik.events.models import Audience, Event, Programme
+from birlik.geo.models import District, Region
+from birlik.registry.models import Organisation
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+# Digits, spaces, brackets, dashes and a leading plus: what people type in a phone number.
+PHONE_CHARACTERS = re.compile(r"^\+?[\d\s()\-]*$")
+
+
+class CalendarForm(forms.Form):
+    """The calendar's filters; a value that does not validate is reported and left out."""
+
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.order_by("kato"),
+        to_field_name="iso",
+        required=False,
+        empty_label=_("All regions"),
+        error_messages={"invalid_choice": _("Unknown region: choose one from the list.")},
+    )
+    district: forms.ModelChoiceField[District] = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.select_related("region").order_by("kato"),
+        to_field_name="kato",
+        required=False,
+        empty_label=_("All districts"),
+        error_messages={"invalid_choice": _("Unknown district: choose one from the list.")},
+    )
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.filter(is_active=True).order_by("position", "code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All programmes"),
+        error_messages={"invalid_choice": _("Unknown programme: choose one from the list.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of event"),
+        choices=[("", _("All kinds of event")), *Event.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Unknown kind of event: choose one from the list.")},
+    )
+    audience: forms.ModelChoiceField[Audience] = forms.ModelChoiceField(
+        label=_("For whom"),
+        queryset=Audience.objects.order_by("position", "code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Everyone"),
+        error_messages={"invalid_choice": _("Unknown audience: choose one from the list.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the event"),
+        choices=[("", _("Any language")), *Event.LANGUAGES],
+        required=False,
+        error_messages={"invalid_choice": _("Unknown language: choose one from the list.")},
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Give the date as dd.mm.yyyy, for example 12.12.2025.")},
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Give the date as dd.mm.yyyy, for example 12.12.2025.")},
+    )
+    organiser: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organiser"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("Unknown body: the calendar is shown without this filter."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].widget.choices = self._district_choices()
+
+    def _district_choices(self) -> list[tuple[Any, Any]]:
+        """The chosen region's districts; with no region, all of them grouped by region."""
+        region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
+        everywhere = District.objects.select_related("region").order_by("region__kato", "kato")
+        districts = list(everywhere.filter(region__iso=region_code)) if region_code else []
+        if not districts:
+            region_code = ""
+            districts = list(everywhere)
+        choices: list[tuple[Any, Any]] = [("", _("All districts"))]
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for district in districts:
+            groups.setdefault(str(district.region.name), []).append(
+                (district.kato, str(district.name))
+            )
+        if region_code:
+            for options in groups.values():
+                choices.extend(options)
+        else:
+            choices.extend(groups.items())
+        return choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region = data.get("region")
+        district = data.get("district")
+        if district is not None and region is not None and district.region_id != region.pk:
+            self.add_error(
+                "district",
+                _("This district is not in the chosen region: choose a district of that region."),
+            )
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The values that passed validation; invalid ones are left out (and reported)."""
+        self.is_valid()
+        data = self.cleaned_data
+        district = data.get("district")
+        region = data.get("region")
+        if district is not None and region is None and "region" not in self.errors:
+            region = district.region
+        return {
+            "region": region,
+            "district": district,
+            "programme": data.get("programme"),
+            "kind": data.get("kind") or "",
+            "audience": data.get("audience"),
+            "language": data.get("language") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "organiser": data.get("organiser"),
+        }
+
+    def understood(self) -> dict[str, str]:
+        """The query-string values that were understood: kept in pager and feed links."""
+        return {
+            key: value
+            for key in self.fields
+            if (value := str(self.data.get(key, "")).strip()) and key not in self.errors
+        }
+
+
+class RegistrationForm(forms.Form):
+    """A citizen registering without an account: a name and a way to send the ticket."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        strip=True,
+        error_messages={
+            "required": _("Give your name."),
+            "max_length": _("The name is too long: use at most 200 letters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=40,
+        strip=True,
+        help_text=_("For example +7 701 234 56 78. We send the ticket by SMS."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"max_length": _("The phone number is too long.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        help_text=_("Give a phone number, an e-mail address or both."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Give a valid e-mail address, for example name@example.kz.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my personal data (name, phone, e-mail) by the "
+            "organiser of this event for my registration and reminders about it."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Registration needs your consent to the processing of your personal data."
+            )
+        },
+    )
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data.get("phone", "")
+        if phone and not PHONE_CHARACTERS.match(phone):
+            raise forms.ValidationError(
+                _("Give the phone number with its code, for example +7 701 234 56 78.")
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            "phone" not in self.errors
+            and "email" not in self.errors
+            and not data.get("phone")
+            and not data.get("email")
+        ):
+            self.add_error(
+                "phone",
+                _("Give a phone number or an e-mail address, so that we can send your ticket."),
+            )
+        return data

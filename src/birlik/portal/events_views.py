@@ -1,0 +1,338 @@
+"""The public side of events: the calendar, an event's page with registration, tickets, iCal.
+
+Citizens register without an account; the ticket code in the link is their only key, so the
+ticket page shows nothing of anyone else and is kept out of search engines and caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from typing import Any, cast
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from birlik.access.models import User
+from birlik.events import queries
+from birlik.events.models import Event, Registration
+from birlik.events.services import RegistrationError, registration_cancel, registration_create
+
+from . import ical
+from .events_forms import CalendarForm, RegistrationForm
+
+FEED_LIMIT = 500
+# Registrations accepted from one address per hour; beyond, the form asks to wait.
+REGISTRATIONS_PER_HOUR = 20
+RATE_WINDOW = 3600
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+CANNOT_CANCEL = gettext_lazy("This registration can no longer be cancelled.")
+
+
+@dataclass(frozen=True)
+class Badge:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """An event as one line of a list, with the status badge that line shows."""
+
+    event: Event
+    badge: Badge
+
+
+def badge(event: Event) -> Badge:
+    """What a visitor needs to know at a glance: cancelled, full, open or already held."""
+    if event.status == Event.Status.CANCELLED:
+        return Badge("cancelled", _("Cancelled"))
+    if event.status in (Event.Status.HELD, Event.Status.REPORTED):
+        return Badge("held", _("Held"))
+    if event.ends_at <= timezone.now():
+        return Badge("over", _("Over"))
+    if event.status == Event.Status.OPEN and event.registration_required:
+        if event.places_left == 0:
+            return Badge("full", _("Full: waiting list"))
+        return Badge("open", _("Registration open"))
+    if not event.registration_required:
+        return Badge("free", _("Free entry, no registration"))
+    return Badge("planned", _("Registration opens later"))
+
+
+def items(events: Any) -> list[Item]:
+    return [Item(event=event, badge=badge(event)) for event in events]
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    form = CalendarForm(request.GET)
+    filters = form.filters()
+    events = queries.calendar_events(**filters)
+    page = Paginator(events, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = form.understood()
+    dated = filters["date_from"] is not None or filters["date_to"] is not None
+    return render(
+        request,
+        "portal/events/calendar.html",
+        {
+            "form": form,
+            "page": page,
+            "items": items(page.object_list),
+            "organiser": filters["organiser"],
+            "filtered": bool(kept),
+            "dated": dated,
+            "query_string": urlencode(kept),
+            "feed_url": reverse("portal:events_ical") + (f"?{urlencode(kept)}" if kept else ""),
+            "invalid": bool(form.errors),
+        },
+    )
+
+
+def events_ical(request: HttpRequest) -> HttpResponse:
+    form = CalendarForm(request.GET)
+    events = list(queries.calendar_events(**form.filters())[:FEED_LIMIT])
+    return _ical_response(events, name=_("Events of the Assembly of People of Kazakhstan"))
+
+
+def event_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    event = queries.public_events().filter(pk=pk).first()
+    if event is None:
+        raise Http404(_("There is no event with this number."))
+    return _ical_response([event], name=str(event.title), filename=f"event-{pk}.ics")
+
+
+def _ical_response(events: list[Event], *, name: str, filename: str = "") -> HttpResponse:
+    body = ical.calendar(
+        events,
+        name=name,
+        url_of=lambda event: _absolute(reverse("portal:event", kwargs={"pk": event.pk})),
+    )
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- An event's page and registration ----------------------------------------------------------
+
+
+def _rate_key(request: HttpRequest) -> str:
+    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "portal:registrations:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Counts this attempt; True once the address has made too many within the hour."""
+    key = _rate_key(request)
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return int(count) > REGISTRATIONS_PER_HOUR
+
+
+def _registration_open(event: Event) -> bool:
+    return (
+        event.status == Event.Status.OPEN
+        and event.registration_required
+        and event.ends_at > timezone.now()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event(request: HttpRequest, pk: int) -> HttpResponse:
+    item = queries.event_detail(pk)
+    if item is None:
+        raise Http404(_("There is no event with this number."))
+    is_open = _registration_open(item)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, _("Registration for this event is closed."))
+            status = 400
+        elif _rate_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "Too many registrations were sent from your connection. "
+                    "Please try again in an hour."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                registration = registration_create(
+                    event=item,
+                    full_name=form.cleaned_data["full_name"],
+                    phone=form.cleaned_data["phone"],
+                    email=form.cleaned_data["email"],
+                    consent=form.cleaned_data["consent"],
+                    language=(get_language() or "kk").split("-")[0],
+                    user=cast(User, request.user) if request.user.is_authenticated else None,
+                )
+            except RegistrationError as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, str(error.message))
+            else:
+                return redirect("portal:ticket", code=registration.ticket_code)
+        if form.errors and status == 200:
+            status = 400
+    shown = item.status in queries.SHOWN_AFTER
+    report = getattr(item, "report", None) if shown else None
+    return render(
+        request,
+        "portal/events/event.html",
+        {
+            "event": item,
+            "badge": badge(item),
+            "co_organisers": list(item.co_organisers.all()),
+            "audiences": list(item.audiences.all()),
+            "languages": _language_names(item),
+            "accessibility": _accessibility_names(item),
+            "report": report,
+            "photos": list(getattr(item, "photos", [])) if shown else [],
+            "form": form if is_open else None,
+            "is_open": is_open,
+            "is_over": item.ends_at <= timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _language_names(item: Event) -> list[str]:
+    names = dict(Event.LANGUAGES)
+    return [str(names[code]) for code in item.language_codes if code in names]
+
+
+def _accessibility_names(item: Event) -> list[str]:
+    names = dict(Event.Accessibility.choices)
+    return [str(names[code]) for code in item.accessibility_codes if code in names]
+
+
+@require_GET
+def event_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = queries.public_photo(pk)
+    if photo is None:
+        raise Http404(_("There is no photo with this number."))
+    content_type = photo.content_type or mimetypes.guess_type(photo.file.name or "")[0] or ""
+    if content_type not in PHOTO_TYPES:
+        raise Http404(_("There is no photo with this number."))
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("There is no photo with this number.")) from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# --- Tickets -------------------------------------------------------------------------------
+
+
+def _ticket_or_404(code: str) -> Registration:
+    registration = queries.ticket(code)
+    if registration is None:
+        raise Http404(_("There is no ticket with this code."))
+    return registration
+
+
+def qr_svg(code: str) -> SafeString:
+    """The ticket code as an inline SVG QR code (drawn here: no image service, no network)."""
+    label = escape(_("QR code of the ticket: %(code)s") % {"code": code})
+    svg: str = segno.make(code, error="m", micro=False).svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", svgclass="qr", omitsize=True
+    )
+    # segno's output is markup built from the code's modules only; the label is escaped.
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S308
+
+
+def _can_cancel(registration: Registration) -> bool:
+    event = registration.event
+    return (
+        registration.status != Registration.Status.CANCELLED
+        and registration.checked_in_at is None
+        and event.status in (Event.Status.OPEN, Event.Status.PLANNED)
+        and event.ends_at > timezone.now()
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_GET
+def ticket(request: HttpRequest, code: str) -> HttpResponse:
+    registration = _ticket_or_404(code)
+    return _private(
+        render(
+            request,
+            "portal/events/ticket.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "position": queries.waitlist_position(registration),
+                "qr": qr_svg(registration.ticket_code)
+                if registration.status == Registration.Status.CONFIRMED
+                else None,
+                "can_cancel": _can_cancel(registration),
+            },
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    registration = _ticket_or_404(code)
+    if not _can_cancel(registration):
+        messages.error(request, CANNOT_CANCEL)
+        return redirect("portal:ticket", code=registration.ticket_code)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            registration_cancel(registration=registration)
+        except RegistrationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request, _("Your registration is cancelled. Thank you for telling us.")
+            )
+        return redirect("portal:ticket", code=registration.ticket_code)
+    return _private(
+        render(
+            request,
+            "portal/events/ticket_cancel.html",
+            {"registration": registration, "event": registration.event},
+        )
+    )

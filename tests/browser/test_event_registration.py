@@ -1,0 +1,107 @@
+"""A citizen on a phone registers for an event in Kazakh, without an account, and gets a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Browser, Page, expect
+
+from birlik.events.models import Registration
+from tests.conftest import Network
+from tests.portal.events_data import in_days, make_event
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A phone-sized touch screen (390×844) in Kazakh; JavaScript errors fail the test."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="kk-KZ",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    yield tab
+    context.close()
+    assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
+
+
+def kk(message: str) -> str:
+    with translation.override("kk"):
+        return gettext(message)
+
+
+def test_a_citizen_registers_on_a_phone_and_sees_the_ticket_with_its_qr_code(
+    phone: Page, axe_check: Callable[..., Any], browser_network: Network
+):
+    event = make_event(
+        browser_network,
+        title="Достық фестивалі",
+        starts_at=in_days(6, hour=11),
+        capacity=50,
+        audiences=("youth",),
+        accessibility=["step_free"],
+    )
+    with translation.override("kk"):
+        calendar = reverse("portal:events")
+
+    phone.goto(calendar)
+    assert phone.locator("html").get_attribute("lang") == "kk"
+    expect(phone.locator("h1")).to_have_count(1)
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(phone)
+
+    phone.get_by_role("link", name="Достық фестивалі").click()
+    expect(phone.locator("h1")).to_have_text("Достық фестивалі")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(phone)
+
+    phone.get_by_label(kk("Full name"), exact=False).fill("Айгүл Серікқызы Нұрланова")
+    phone.get_by_label(kk("Mobile phone"), exact=False).fill("+7 701 234 56 78")
+    phone.locator("#id_consent").check()
+    phone.get_by_role("button", name=kk("Register")).click()
+    phone.wait_for_load_state()
+
+    registration = Registration.objects.get(event=event)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.language == "kk"
+    assert phone.url.endswith(f"/kk/tickets/{registration.ticket_code}/")
+    expect(phone.locator("h2#ticket-status")).to_have_text(kk("Your place is confirmed"))
+    qr = phone.locator("figure.ticket-qr svg[role=img]")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box is not None and 120 <= box["width"] <= 390
+    expect(phone.locator(".ticket-code")).to_have_text(registration.ticket_code)
+    axe_check(phone)
+
+
+def test_a_registration_error_is_announced_and_linked_to_its_field(
+    phone: Page, axe_check: Callable[..., Any], browser_network: Network
+):
+    event = make_event(browser_network, starts_at=in_days(3))
+    with translation.override("kk"):
+        phone.goto(reverse("portal:event", kwargs={"pk": event.pk}))
+
+    phone.get_by_label(kk("Full name"), exact=False).fill("Айгүл")
+    phone.get_by_role("button", name=kk("Register")).click()
+    phone.wait_for_load_state()
+
+    summary = phone.locator("#form-errors[role=alert]")
+    expect(summary).to_be_visible()
+    phone_field = phone.locator("#id_phone")
+    expect(phone_field).to_have_attribute("aria-invalid", "true")
+    assert "id_phone_error" in (phone_field.get_attribute("aria-describedby") or "")
+    expect(phone.locator("#id_consent")).to_have_attribute("aria-invalid", "true")
+    assert not Registration.objects.filter(event=event).exists()
+    axe_check(phone)
