@@ -161,6 +161,11 @@ def catalogues_after_flush(request):
 
     if not Programme.objects.exists():
         load_catalogues(Programme, Audience)
+    from birlik.appeals.loader import load_state_bodies
+    from birlik.appeals.models import StateBody
+
+    if not StateBody.objects.exists():
+        load_state_bodies(StateBody, Region, District)
 
 
 @pytest.fixture(autouse=True)

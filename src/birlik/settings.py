@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "birlik.registry",
     "birlik.notify",
     "birlik.events",
+    "birlik.appeals",
     "birlik.portal",
     "birlik.workspace",
     "birlik.demo",

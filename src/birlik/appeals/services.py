@@ -1,0 +1,640 @@
+"""Every write to appeals and proposals, with the APPC's working-day terms.
+
+Terms (defaults of APPC Article 76, settings per kind of body in ``DeadlineRules``): an answer
+within 15 working days counted from the next working day when received on a day off; an
+extension up to two months with a notice to the applicant within 3 working days; a redirection
+to a competent body within 3 working days, with a notice. Anonymous appeals are registered but
+not considered, except reports of a threat to security, which go straight to a supervisor.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from birlik.access import policies
+from birlik.access.models import AuditEntry, Role, User
+from birlik.access.services import audit_read, audit_record
+from birlik.core import kpi
+from birlik.core.errors import DomainError
+from birlik.core.workdays import add_working_days, local_date, working_days_between
+from birlik.notify.services import notice_queue
+from birlik.registry.models import Organisation
+
+from .models import (
+    Appeal,
+    AppealHandler,
+    AppealStep,
+    DeadlineRules,
+    NumberSequence,
+    Proposal,
+    StateBody,
+)
+
+LANGS = ("kk", "ru", "en")
+
+
+class AppealError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Terms:
+    answer_days: int = 15
+    max_extension_days: int = 60
+    notice_days: int = 3
+    redirect_days: int = 3
+
+
+def terms_for(organisation: Organisation) -> Terms:
+    rules = DeadlineRules.objects.filter(kind_id=organisation.kind_id).first()
+    if rules is None:
+        return Terms()
+    return Terms(
+        answer_days=rules.answer_days,
+        max_extension_days=rules.max_extension_days,
+        notice_days=rules.notice_days,
+        redirect_days=rules.redirect_days,
+    )
+
+
+def due_date_for(
+    *, received_at: datetime.datetime, terms: Terms
+) -> tuple[datetime.date, datetime.date]:
+    """(the day the term is counted from, the answer's due date), in Asia/Almaty."""
+    received = local_date(received_at)
+    start = add_working_days(received, 0)
+    return start, add_working_days(received, terms.answer_days)
+
+
+def _next_number(year: int) -> str:
+    """A gapless yearly number; the row lock serialises concurrent registrations."""
+    sequence, _created = NumberSequence.objects.get_or_create(year=year)
+    NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db()
+    return f"{year}-{sequence.last:06d}"
+
+
+def route(*, region: Any = None) -> Organisation:
+    """An appeal "to the Assembly": the regional (or city) assembly of the applicant's region,
+    else the national secretariat."""
+    if region is not None:
+        assembly = (
+            Organisation.objects.filter(
+                region=region,
+                kind__code__in=("regional_assembly", "city_assembly"),
+                status=Organisation.Status.ACTIVE,
+            )
+            .order_by("depth", "pk")
+            .first()
+        )
+        if assembly is not None:
+            return assembly
+    root = Organisation.objects.filter(depth=1).order_by("pk").first()
+    if root is None:
+        raise AppealError(_("The Assembly's registry is empty: no body can receive appeals."))
+    return root
+
+
+def _supervisors(organisation: Organisation) -> list[User]:
+    """Coordinators and national admins holding a role on the body or above it."""
+    ancestors = [
+        organisation.path[: i * organisation.steplen] for i in range(1, organisation.depth + 1)
+    ]
+    return list(
+        User.objects.filter(
+            grants__organisation__path__in=ancestors,
+            grants__role__in=[Role.REGIONAL_COORDINATOR, Role.NATIONAL_ADMIN],
+            grants__revoked_at__isnull=True,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def _step(appeal: Appeal, action: str, actor: User | None, text: str = "") -> None:
+    AppealStep.objects.create(appeal=appeal, action=action, actor=actor, text=text)
+
+
+def _audit(
+    appeal: Appeal, actor: User | None, action: str, changes: dict[str, Any], note: str = ""
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=appeal,
+        organisation_path=appeal.organisation.path,
+        changes=changes,
+        note=note,
+    )
+
+
+def _name(appeal: Appeal, user: User, role: str) -> None:
+    AppealHandler.objects.get_or_create(appeal=appeal, user=user, role=role)
+
+
+@transaction.atomic
+def appeal_register(
+    *,
+    organisation: Organisation | None,
+    kind: str,
+    text: str,
+    language: str,
+    applicant_name: str = "",
+    applicant_address: str = "",
+    applicant_phone: str = "",
+    applicant_email: str = "",
+    consent: bool = False,
+    security_threat: bool = False,
+    region: Any = None,
+    channel: str = Appeal.Channel.PORTAL,
+    subject: str = "",
+    received_at: datetime.datetime | None = None,
+    actor: User | None = None,
+    applicant_user: User | None = None,
+) -> Appeal:
+    """Registers an appeal and gives it a number and a term; an anonymous one is registered but
+    not considered, unless it reports a threat to security."""
+    if actor is not None and organisation is not None:
+        policies.require(actor, "appeals.register_appeal", organisation)
+    if kind not in Appeal.Kind.values:
+        raise AppealError(_("Choose the kind of appeal."), field="kind")
+    text = (text or "").strip()
+    if len(text) < 10:
+        raise AppealError(_("Write the text of the appeal (at least 10 characters)."), field="text")
+    if len(text) > 20000:
+        raise AppealError(_("The text is too long: at most 20,000 characters."), field="text")
+    applicant_name = " ".join((applicant_name or "").split())
+    has_contact = bool(
+        applicant_address.strip() or applicant_phone.strip() or applicant_email.strip()
+    )
+    anonymous = not applicant_name or not has_contact
+    if not anonymous and not consent:
+        raise AppealError(
+            _("An appeal needs your consent to the processing of your personal data."),
+            field="consent",
+        )
+    if organisation is None:
+        organisation = route(region=region)
+    if organisation.status != Organisation.Status.ACTIVE:
+        raise AppealError(
+            _("This body is closed and cannot receive appeals."), field="organisation"
+        )
+    received_at = received_at or timezone.now()
+    terms = terms_for(organisation)
+    counted_from, due = due_date_for(received_at=received_at, terms=terms)
+    status = Appeal.Status.REGISTERED
+    if anonymous and not security_threat:
+        status = Appeal.Status.NOT_CONSIDERED
+    appeal = Appeal.objects.create(
+        number=_next_number(local_date(received_at).year),
+        organisation=organisation,
+        kind=kind,
+        channel=channel,
+        language=language if language in LANGS else "kk",
+        subject=subject.strip()[:300],
+        text=text,
+        applicant_name=applicant_name[:200],
+        applicant_address=applicant_address.strip()[:300],
+        applicant_phone=applicant_phone.strip()[:40],
+        applicant_email=applicant_email.strip(),
+        applicant_user=applicant_user
+        if applicant_user and applicant_user.is_authenticated
+        else None,
+        region=region,
+        anonymous=anonymous,
+        security_threat=security_threat,
+        consent_given_at=timezone.now() if consent else None,
+        received_at=received_at,
+        counted_from=counted_from,
+        due_date=due,
+        status=status,
+    )
+    if actor is not None:
+        _name(appeal, actor, AppealHandler.Role.REGISTRAR)
+    if security_threat:
+        for supervisor in _supervisors(organisation):
+            _name(appeal, supervisor, AppealHandler.Role.SUPERVISOR)
+            _notify_staff(appeal, supervisor, "security")
+    _step(appeal, AppealStep.Action.REGISTERED, actor)
+    _audit(
+        appeal,
+        actor,
+        AuditEntry.Action.CREATE,
+        {"number": [None, appeal.number], "status": [None, status]},
+    )
+    _notify_applicant(appeal, "receipt")
+    transaction.on_commit(kpi.invalidate)
+    return appeal
+
+
+def _require_handler(actor: User, appeal: Appeal) -> None:
+    policies.require(actor, "appeals.handle", appeal)
+
+
+def _open(appeal: Appeal) -> None:
+    if not appeal.is_open:
+        raise AppealError(_("This appeal is no longer open."))
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().select_related("organisation").get(pk=appeal.pk)
+
+
+@transaction.atomic
+def appeal_take_on(*, actor: User, appeal: Appeal) -> Appeal:
+    """Staff of the body name themselves on an appeal to handle it (and so to read it)."""
+    appeal = _locked(appeal)
+    policies.require(actor, "appeals.take_on", appeal)
+    _name(appeal, actor, AppealHandler.Role.REGISTRAR)
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"handler": [None, actor.username]})
+    return appeal
+
+
+@transaction.atomic
+def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
+    """A handler sets the executor, who must be staff of the body."""
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    _open(appeal)
+    if not policies.covers(executor, policies.STAFF_ROLES, appeal.organisation.path):
+        raise AppealError(
+            _("The executor must be a member of staff of this body."), field="executor"
+        )
+    before = appeal.executor.username if appeal.executor else None
+    appeal.executor = executor
+    if appeal.status == Appeal.Status.REGISTERED:
+        appeal.status = Appeal.Status.IN_PROGRESS
+    appeal.updated_at = timezone.now()
+    appeal.save(update_fields=["executor", "status", "updated_at"])
+    _name(appeal, executor, AppealHandler.Role.EXECUTOR)
+    _step(appeal, AppealStep.Action.ASSIGNED, actor, executor.get_full_name() or executor.username)
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"executor": [before, executor.username]})
+    _notify_staff(appeal, executor, "assigned")
+    return appeal
+
+
+@transaction.atomic
+def appeal_note(*, actor: User, appeal: Appeal, text: str) -> AppealStep:
+    """An internal note: handlers only, never shown to the applicant."""
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    if not text.strip():
+        raise AppealError(_("Write the note."), field="text")
+    step = AppealStep.objects.create(
+        appeal=appeal, action=AppealStep.Action.NOTE, actor=actor, text=text.strip()
+    )
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"note": [None, "added"]})
+    return step
+
+
+@transaction.atomic
+def appeal_draft_answer(*, actor: User, appeal: Appeal, text: str) -> Appeal:
+    """The executor drafts the answer, in the language of the appeal."""
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    _open(appeal)
+    if len(text.strip()) < 10:
+        raise AppealError(_("Write the answer (at least 10 characters)."), field="text")
+    appeal.answer_text = text.strip()
+    appeal.updated_at = timezone.now()
+    appeal.save(update_fields=["answer_text", "updated_at"])
+    _step(appeal, AppealStep.Action.DRAFTED, actor)
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"answer": [None, "drafted"]})
+    return appeal
+
+
+@transaction.atomic
+def appeal_approve_answer(*, actor: User, appeal: Appeal) -> Appeal:
+    """A second handler approves the drafted answer; it is sent to the applicant at once."""
+    appeal = _locked(appeal)
+    policies.require(actor, "appeals.approve_answer", appeal)
+    _open(appeal)
+    if not appeal.answer_text:
+        raise AppealError(_("Draft the answer first."))
+    drafter = appeal.steps.filter(action=AppealStep.Action.DRAFTED).order_by("-at").first()
+    if (
+        drafter is not None
+        and drafter.actor_id == actor.pk
+        and not policies.covers(actor, policies.MANAGER_ROLES, appeal.organisation.path)
+    ):
+        raise AppealError(_("Another member of staff must approve the answer you drafted."))
+    now = timezone.now()
+    appeal.status = Appeal.Status.ANSWERED
+    appeal.answer_approved_by = actor
+    appeal.answered_at = now
+    appeal.updated_at = now
+    appeal.save(update_fields=["status", "answer_approved_by", "answered_at", "updated_at"])
+    _name(appeal, actor, AppealHandler.Role.APPROVER)
+    _step(appeal, AppealStep.Action.APPROVED, actor)
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"status": ["open", "answered"]})
+    _notify_applicant(appeal, "answer")
+    transaction.on_commit(kpi.invalidate)
+    return appeal
+
+
+@transaction.atomic
+def appeal_extend(*, actor: User, appeal: Appeal, until: datetime.date, reason: str) -> Appeal:
+    """An extension up to the legal maximum, told to the applicant (within the notice term)."""
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    _open(appeal)
+    terms = terms_for(appeal.organisation)
+    latest = appeal.due_date + datetime.timedelta(days=terms.max_extension_days)
+    if until <= appeal.effective_due:
+        raise AppealError(_("The new date must be after the current due date."), field="until")
+    if until > latest:
+        raise AppealError(
+            _("The term can be extended to %(date)s at the latest.")
+            % {"date": latest.strftime("%d.%m.%Y")},
+            field="until",
+        )
+    if not reason.strip():
+        raise AppealError(_("Give the reason for the extension."), field="reason")
+    before = appeal.effective_due
+    appeal.extended_until = until
+    appeal.status = Appeal.Status.EXTENDED
+    appeal.updated_at = timezone.now()
+    appeal.save(update_fields=["extended_until", "status", "updated_at"])
+    _step(appeal, AppealStep.Action.EXTENDED, actor, reason.strip())
+    _audit(appeal, actor, AuditEntry.Action.UPDATE, {"due": [str(before), str(until)]}, reason)
+    _notify_applicant(appeal, "extended")
+    return appeal
+
+
+@transaction.atomic
+def appeal_redirect(*, actor: User, appeal: Appeal, state_body: StateBody, reason: str) -> Appeal:
+    """Outside the body's competence: sent on to the competent state body, applicant told."""
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    _open(appeal)
+    if not state_body.is_active:
+        raise AppealError(_("This state body is no longer in the catalogue."), field="state_body")
+    terms = terms_for(appeal.organisation)
+    late = working_days_between(appeal.counted_from, timezone.localdate()) > terms.redirect_days
+    appeal.status = Appeal.Status.REDIRECTED
+    appeal.redirected_to = state_body
+    appeal.closed_at = timezone.now()
+    appeal.updated_at = appeal.closed_at
+    appeal.save(update_fields=["status", "redirected_to", "closed_at", "updated_at"])
+    _step(appeal, AppealStep.Action.REDIRECTED, actor, reason.strip())
+    _audit(
+        appeal,
+        actor,
+        AuditEntry.Action.UPDATE,
+        {"redirected_to": [None, state_body.code], "late": [None, late]},
+        reason,
+    )
+    _notify_applicant(appeal, "redirected")
+    transaction.on_commit(kpi.invalidate)
+    return appeal
+
+
+@transaction.atomic
+def appeal_close(*, actor: User, appeal: Appeal, reason: str = "") -> Appeal:
+    appeal = _locked(appeal)
+    _require_handler(actor, appeal)
+    if appeal.status == Appeal.Status.CLOSED:
+        raise AppealError(_("This appeal is already closed."))
+    if appeal.is_open and not reason.strip():
+        raise AppealError(
+            _("Give the reason for closing an appeal without an answer."), field="reason"
+        )
+    before = appeal.status
+    appeal.status = Appeal.Status.CLOSED
+    appeal.closed_at = timezone.now()
+    appeal.updated_at = appeal.closed_at
+    appeal.save(update_fields=["status", "closed_at", "updated_at"])
+    _step(appeal, AppealStep.Action.CLOSED, actor, reason.strip())
+    _audit(appeal, actor, AuditEntry.Action.CLOSE, {"status": [before, "closed"]}, reason)
+    transaction.on_commit(kpi.invalidate)
+    return appeal
+
+
+def appeal_read(*, actor: User, appeal: Appeal) -> Appeal:
+    """Reading the applicant's data and the text: handlers only, and every read is logged."""
+    policies.require(actor, "appeals.view_content", appeal)
+    audit_read(actor=actor, obj=appeal, organisation_path=appeal.organisation.path)
+    return appeal
+
+
+def appeals_escalate_overdue(*, today: datetime.date | None = None) -> int:
+    """Overdue open appeals are escalated once to the parent body, whose supervisors are named
+    on them and told; the applicant's term does not change."""
+    today = today or timezone.localdate()
+    count = 0
+    overdue = Appeal.objects.filter(
+        status__in=Appeal.OPEN_STATUSES, escalated_to__isnull=True
+    ).select_related("organisation")
+    for appeal in overdue.iterator():
+        if appeal.effective_due >= today:
+            continue
+        with transaction.atomic():
+            locked = _locked(appeal)
+            parent = Organisation.objects.get_parent(locked.organisation) or locked.organisation
+            locked.escalated_to = parent
+            locked.save(update_fields=["escalated_to"])
+            for supervisor in _supervisors(parent):
+                _name(locked, supervisor, AppealHandler.Role.SUPERVISOR)
+                _notify_staff(locked, supervisor, "overdue")
+            _step(locked, AppealStep.Action.ESCALATED, None, parent.name)
+            _audit(locked, None, AuditEntry.Action.UPDATE, {"escalated_to": [None, parent.pk]})
+        count += 1
+    return count
+
+
+# --- Proposals to state bodies -----------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_draft(
+    *, actor: User, organisation: Organisation, state_body: StateBody, title: str, text: str
+) -> Proposal:
+    """A body drafts a proposal with its grounds."""
+    policies.require(actor, "appeals.draft_proposal", organisation)
+    if not title.strip():
+        raise AppealError(_("Give the title of the proposal."), field="title")
+    if len(text.strip()) < 20:
+        raise AppealError(
+            _("Write the proposal and its grounds (at least 20 characters)."), field="text"
+        )
+    proposal = Proposal.objects.create(
+        organisation=organisation,
+        state_body=state_body,
+        title=title.strip()[:300],
+        text=text.strip(),
+        drafted_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=proposal,
+        organisation_path=organisation.path,
+        changes={"status": [None, "draft"]},
+    )
+    return proposal
+
+
+def _proposal_locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal.pk)
+
+
+def _proposal_audit(proposal: Proposal, actor: User, changes: dict[str, Any]) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=proposal,
+        organisation_path=proposal.organisation.path,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def proposal_approve(*, actor: User, proposal: Proposal) -> Proposal:
+    """The chair approves: someone other than the drafter (or a manager above the body)."""
+    proposal = _proposal_locked(proposal)
+    policies.require(actor, "appeals.approve_proposal", proposal)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise AppealError(_("Only a draft can be approved."))
+    if proposal.drafted_by_id == actor.pk and not policies.covers(
+        actor, policies.MANAGER_ROLES, proposal.organisation.path
+    ):
+        raise AppealError(_("The chair, not the drafter, approves a proposal."))
+    proposal.status = Proposal.Status.APPROVED
+    proposal.approved_by = actor
+    proposal.save(update_fields=["status", "approved_by"])
+    _proposal_audit(proposal, actor, {"status": ["draft", "approved"]})
+    return proposal
+
+
+@transaction.atomic
+def proposal_send(*, actor: User, proposal: Proposal, number: str = "") -> Proposal:
+    """An approved proposal is sent; the state body's answer is due in 15 working days."""
+    proposal = _proposal_locked(proposal)
+    policies.require(actor, "appeals.change_proposal", proposal)
+    if proposal.status != Proposal.Status.APPROVED:
+        raise AppealError(_("A proposal is sent once the chair has approved it."))
+    now = timezone.now()
+    proposal.status = Proposal.Status.SENT
+    proposal.sent_at = now
+    proposal.number = number.strip()[:30]
+    proposal.answer_due = add_working_days(local_date(now), Terms().answer_days)
+    proposal.save(update_fields=["status", "sent_at", "number", "answer_due"])
+    _proposal_audit(proposal, actor, {"status": ["approved", "sent"]})
+    transaction.on_commit(kpi.invalidate)
+    return proposal
+
+
+@transaction.atomic
+def proposal_record_answer(
+    *,
+    actor: User,
+    proposal: Proposal,
+    answered_on: datetime.date,
+    outcome: str,
+    answer_text: str,
+    actions_taken: str = "",
+) -> Proposal:
+    """The state body's answer: taken into account, partly, or rejected, and what was done."""
+    proposal = _proposal_locked(proposal)
+    policies.require(actor, "appeals.change_proposal", proposal)
+    if proposal.status not in {Proposal.Status.SENT, Proposal.Status.ANSWERED}:
+        raise AppealError(_("Record the answer once the proposal has been sent."))
+    if outcome not in Proposal.Outcome.values:
+        raise AppealError(_("Choose the outcome."), field="outcome")
+    if proposal.sent_at and answered_on < local_date(proposal.sent_at):
+        raise AppealError(
+            _("The answer cannot come before the proposal was sent."), field="answered_on"
+        )
+    if answered_on > timezone.localdate():
+        raise AppealError(_("The answer's date cannot be in the future."), field="answered_on")
+    proposal.status = Proposal.Status.ANSWERED
+    proposal.answered_at = answered_on
+    proposal.outcome = outcome
+    proposal.answer_text = answer_text.strip()
+    proposal.actions_taken = actions_taken.strip()
+    proposal.save(
+        update_fields=["status", "answered_at", "outcome", "answer_text", "actions_taken"]
+    )
+    _proposal_audit(proposal, actor, {"status": ["sent", "answered"], "outcome": [None, outcome]})
+    transaction.on_commit(kpi.invalidate)
+    return proposal
+
+
+# --- Notices -------------------------------------------------------------------------------
+
+APPLICANT_MESSAGES: Mapping[str, Any] = {
+    "receipt": _(
+        "Your appeal is registered. Registration number: %(number)s. Answer due: %(due)s. "
+        "Follow it here: %(url)s"
+    ),
+    "extended": _(
+        "The term for your appeal %(number)s is extended. New date: %(due)s. Follow it: %(url)s"
+    ),
+    "redirected": _(
+        "Your appeal %(number)s has been sent on to the competent body: %(body)s. %(url)s"
+    ),
+    "answer": _("There is an answer to your appeal %(number)s: %(url)s"),
+}
+STAFF_MESSAGES: Mapping[str, Any] = {
+    "assigned": _("Appeal %(number)s is assigned to you. Answer due: %(due)s."),
+    "overdue": _("Appeal %(number)s is overdue (due %(due)s) and escalated to %(body)s."),
+    "security": _("Appeal %(number)s reports a threat to security: read it at once."),
+}
+
+
+def status_url(appeal: Appeal) -> str:
+    with translation.override(appeal.language):
+        path = reverse("portal:appeal_status", kwargs={"token": appeal.token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _notify_applicant(appeal: Appeal, what: str) -> None:
+    if appeal.anonymous:
+        return
+    with translation.override(appeal.language):
+        text = gettext(str(APPLICANT_MESSAGES[what])) % {
+            "number": appeal.number,
+            "due": appeal.effective_due.strftime("%d.%m.%Y"),
+            "url": status_url(appeal),
+            "body": appeal.redirected_to.name if appeal.redirected_to else "",
+        }
+    for channel, recipient in (("sms", appeal.applicant_phone), ("email", appeal.applicant_email)):
+        notice_queue(
+            channel=channel,
+            recipient=recipient,
+            subject=appeal.number,
+            body=text,
+            language=appeal.language,
+            key=f"appeal:{appeal.pk}:{what}:{appeal.effective_due}:{channel}",
+            organisation_path=appeal.organisation.path,
+        )
+
+
+def _notify_staff(appeal: Appeal, user: User, what: str) -> None:
+    if not user.email:
+        return
+    with translation.override(user.language):
+        text = gettext(str(STAFF_MESSAGES[what])) % {
+            "number": appeal.number,
+            "due": appeal.effective_due.strftime("%d.%m.%Y"),
+            "body": appeal.escalated_to.name if appeal.escalated_to else "",
+        }
+    notice_queue(
+        channel="email",
+        recipient=user.email,
+        subject=appeal.number,
+        body=text,
+        language=user.language,
+        key=f"appeal:{appeal.pk}:{what}:user{user.pk}",
+        organisation_path=appeal.organisation.path,
+    )
