@@ -223,6 +223,7 @@ def test_the_calendar_costs_the_same_number_of_queries_for_3_or_30_events(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get("/en/events/", params)  # the filters' options are cached after a first request
     with CaptureQueriesContext(connection) as few:
         assert client.get("/en/events/", params).status_code == 200
     make_many(network, 27)

@@ -9,33 +9,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from birlik.events.models import Audience, Event, Programme
-from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
+
+from .forms import TerritoryFilterForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 # Digits, spaces, brackets, dashes and a leading plus: what people type in a phone number.
 PHONE_CHARACTERS = re.compile(r"^\+?[\d\s()\-]*$")
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(TerritoryFilterForm):
     """The calendar's filters; a value that does not validate is reported and left out."""
 
-    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.order_by("kato"),
-        to_field_name="iso",
-        required=False,
-        empty_label=_("All regions"),
-        error_messages={"invalid_choice": _("Unknown region: choose one from the list.")},
-    )
-    district: forms.ModelChoiceField[District] = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=District.objects.select_related("region").order_by("kato"),
-        to_field_name="kato",
-        required=False,
-        empty_label=_("All districts"),
-        error_messages={"invalid_choice": _("Unknown district: choose one from the list.")},
-    )
     programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.filter(is_active=True).order_by("position", "code"),
@@ -88,40 +73,8 @@ class CalendarForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["district"].widget.choices = self._district_choices()
-
-    def _district_choices(self) -> list[tuple[Any, Any]]:
-        """The chosen region's districts; with no region, all of them grouped by region."""
-        region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
-        everywhere = District.objects.select_related("region").order_by("region__kato", "kato")
-        districts = list(everywhere.filter(region__iso=region_code)) if region_code else []
-        if not districts:
-            region_code = ""
-            districts = list(everywhere)
-        choices: list[tuple[Any, Any]] = [("", _("All districts"))]
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for district in districts:
-            groups.setdefault(str(district.region.name), []).append(
-                (district.kato, str(district.name))
-            )
-        if region_code:
-            for options in groups.values():
-                choices.extend(options)
-        else:
-            choices.extend(groups.items())
-        return choices
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        region = data.get("region")
-        district = data.get("district")
-        if district is not None and region is not None and district.region_id != region.pk:
-            self.add_error(
-                "district",
-                _("This district is not in the chosen region: choose a district of that region."),
-            )
+        data = super().clean()
         date_from, date_to = data.get("date_from"), data.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", _("The end of the period cannot be before its start."))

@@ -14,15 +14,10 @@ from birlik.geo.models import District, Region
 from birlik.registry.models import EthnicGroup, Organisation, OrganisationKind
 
 
-class DirectoryForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name of the body"),
-        required=False,
-        max_length=200,
-        strip=True,
-        help_text=_("In Kazakh, Russian or English; Latin spelling works too."),
-        error_messages={"max_length": _("The search text is too long: use at most 200 letters.")},
-    )
+class TerritoryFilterForm(forms.Form):
+    """Region and district filters shared by the directory and the calendar: options cached per
+    language, rendered by ``FastSelect``; a district outside the chosen region is reported."""
+
     region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.order_by("kato"),
@@ -38,6 +33,39 @@ class DirectoryForm(forms.Form):
         required=False,
         empty_label=_("All districts"),
         error_messages={"invalid_choice": _("Unknown district: choose one from the list.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
+        for name, options in directory_choices(region_code).items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.widget = FastSelect(attrs=field.widget.attrs)
+                field.widget.choices = options
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region = data.get("region")
+        district = data.get("district")
+        if district is not None and region is not None and district.region_id != region.pk:
+            self.add_error(
+                "district",
+                _("This district is not in the chosen region: choose a district of that region."),
+            )
+        return data
+
+
+class DirectoryForm(TerritoryFilterForm):
+    field_order = ["q", "region", "district", "kind", "ethnic_group", "parent"]
+
+    q = forms.CharField(
+        label=_("Name of the body"),
+        required=False,
+        max_length=200,
+        strip=True,
+        help_text=_("In Kazakh, Russian or English; Latin spelling works too."),
+        error_messages={"max_length": _("The search text is too long: use at most 200 letters.")},
     )
     kind: forms.ModelChoiceField[OrganisationKind] = forms.ModelChoiceField(
         label=_("Kind of body"),
@@ -65,25 +93,10 @@ class DirectoryForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
-        choices = directory_choices(region_code)
-        for name, options in choices.items():
-            field = self.fields[name]
-            field.widget = FastSelect(attrs=field.widget.attrs)
-            field.widget.choices = options
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        region = data.get("region")
+        data = super().clean()
         district = data.get("district")
-        if district is not None and region is not None and district.region_id != region.pk:
-            self.add_error(
-                "district",
-                _("This district is not in the chosen region: choose a district of that region."),
-            )
-        elif district is not None and region is None and "region" not in self.errors:
+        if district is not None and data.get("region") is None and "region" not in self.errors:
             # A district alone implies its region; show that region as chosen.
             data["region"] = district.region
             self.data = {**self.data, "region": district.region.iso}
