@@ -11,6 +11,7 @@ class Notice(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
         SMS = "sms", _("SMS")
+        TELEGRAM = "telegram", _("Telegram")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")

@@ -54,6 +54,16 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 240))
 
 
+def _send(notice: Notice) -> None:
+    """Hand a notice to its channel; the idempotency key lets gateways drop a repeat."""
+    if notice.channel == Notice.Channel.EMAIL:
+        channels.send_email(to=notice.recipient, subject=notice.subject, body=notice.body)
+    elif notice.channel == Notice.Channel.TELEGRAM:
+        channels.send_telegram(to=notice.recipient, text=notice.body, key=notice.idempotency_key)
+    else:
+        channels.send_sms(to=notice.recipient, text=notice.body, key=notice.idempotency_key)
+
+
 def notice_deliver(*, notice_id: int) -> Notice:
     """Send one due notice; a failure is recorded and the notice retried after a back-off."""
     with transaction.atomic():
@@ -62,10 +72,10 @@ def notice_deliver(*, notice_id: int) -> Notice:
             return notice
         notice.attempts += 1
         try:
-            if notice.channel == Notice.Channel.EMAIL:
-                channels.send_email(to=notice.recipient, subject=notice.subject, body=notice.body)
-            else:
-                channels.send_sms(to=notice.recipient, text=notice.body)
+            _send(notice)
+        except channels.PermanentDeliveryError as error:
+            notice.last_error = str(error)[:500]
+            notice.status = Notice.Status.FAILED  # the provider refused it: no more attempts
         except channels.DeliveryError as error:
             notice.last_error = str(error)[:500]
             if notice.attempts >= MAX_ATTEMPTS:

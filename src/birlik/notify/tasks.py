@@ -25,3 +25,12 @@ def notices_deliver() -> int:
     if upcoming is not None:
         notices_deliver.using(run_after=upcoming).enqueue()
     return sent
+
+
+@task()
+def staff_digest() -> int:
+    """Queue today's digest e-mail for each member of staff with something to do (run daily,
+    e.g. each morning; a second run the same day queues nothing)."""
+    from .digest import staff_digest_queue
+
+    return staff_digest_queue()
