@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("", include("birlik.portal.urls")),
     path("account/", include("birlik.access.urls")),
     path("workspace/events/", include("birlik.events.urls")),
+    path("workspace/appeals/", include("birlik.appeals.urls")),
     path("workspace/", include("birlik.workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

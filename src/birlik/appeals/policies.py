@@ -60,7 +60,15 @@ def staff_of_proposal(user: Any, proposal: Any = None) -> bool:
 
 
 rules.add_perm("appeals.register_appeal", is_staff_on)  # obj: the body (paper appeals)
-rules.add_perm("appeals.view_register", works_appeals_of)
+@rules.predicate
+def sees_register(user: Any, appeal: Any = None) -> bool:
+    """The register (number, kind, dates, status): staff and auditors of the subtree."""
+    if appeal is None:
+        return has_role(user, PERSONAL_DATA_ROLES)
+    return covers(user, PERSONAL_DATA_ROLES, _path(appeal))
+
+
+rules.add_perm("appeals.view_register", sees_register)
 rules.add_perm("appeals.view_content", is_named_on)
 rules.add_perm("appeals.take_on", works_appeals_of)
 rules.add_perm("appeals.handle", is_named_on & works_appeals_of)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import events_views, views
+from . import appeals_views, events_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("events/photos/<int:pk>/", events_views.event_photo, name="event_photo"),
     path("tickets/<str:code>/", events_views.ticket, name="ticket"),
     path("tickets/<str:code>/cancel/", events_views.ticket_cancel, name="ticket_cancel"),
+    path("appeals/new/", appeals_views.appeal_new, name="appeal_new"),
+    path("appeals/receipt/<str:token>/", appeals_views.appeal_receipt, name="appeal_receipt"),
+    path("appeals/status/<str:token>/", appeals_views.appeal_status, name="appeal_status"),
 ]

@@ -1,0 +1,255 @@
+"""Indicators of appeals and proposals, computed in the database.
+
+Appeals are counted by the period they were received in (Asia/Almaty): of those, how many were
+answered on time or late, are still open past their term today, were not considered (anonymous)
+or redirected. Proposals are counted by the period they were sent in: of those, how many the
+state body answered and how many it took into account (accepted or partly accepted).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from birlik.core.kpi import Period, Row, dimension_labels, indicator
+from birlik.geo.models import Region
+
+from .models import Appeal, Proposal
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _moment_range(field: str, period: Period) -> Q:
+    # A range on the column itself lets the database use its index.
+    return Q(
+        **{
+            f"{field}__gte": _local_midnight(period.start),
+            f"{field}__lt": _local_midnight(period.end + datetime.timedelta(days=1)),
+        }
+    )
+
+
+def received(period: Period, region: Region | None = None) -> QuerySet[Appeal]:
+    """Appeals received in the period (by their date in Asia/Almaty)."""
+    qs = Appeal.objects.filter(_moment_range("received_at", period))
+    return qs.filter(organisation__region=region) if region is not None else qs
+
+
+def sent_proposals(period: Period, region: Region | None = None) -> QuerySet[Proposal]:
+    qs = Proposal.objects.filter(_moment_range("sent_at", period))
+    return qs.filter(organisation__region=region) if region is not None else qs
+
+
+def _with_terms(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return qs.annotate(
+        term=Coalesce("extended_until", "due_date"),
+        answered_on=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()),
+    )
+
+
+ANSWERED_ON_TIME = Q(answered_at__isnull=False, answered_on__lte=F("term"))
+ANSWERED_LATE = Q(answered_at__isnull=False, answered_on__gt=F("term"))
+TAKEN_INTO_ACCOUNT = Q(
+    status=Proposal.Status.ANSWERED,
+    outcome__in=[Proposal.Outcome.ACCEPTED, Proposal.Outcome.PARTLY],
+)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(status__in=Appeal.OPEN_STATUSES, term__lt=today)
+
+
+def _count_by(qs: QuerySet, field: str, dim: str) -> list[Row]:  # type: ignore[type-arg]
+    rows = qs.values(field).annotate(value=Count("id")).order_by(field)
+    return [{dim: r[field] or "none", "value": r["value"]} for r in rows]
+
+
+# --- Appeals received ---------------------------------------------------------------------------
+
+RECEIVED_HELP = _(
+    "Appeals received in the period (by their date in Almaty), anonymous ones included."
+)
+
+
+@indicator(
+    "appeals.received",
+    name=_("Appeals received by kind of appeal"),
+    unit=_("appeals"),
+    dimensions=("appeal_kind",),
+    order=400,
+    description=RECEIVED_HELP,
+)
+def received_by_kind(period: Period, region: Region | None) -> list[Row]:
+    return _count_by(received(period, region), "kind", "appeal_kind")
+
+
+@indicator(
+    "appeals.received_by_region",
+    name=_("Appeals received by region"),
+    unit=_("appeals"),
+    dimensions=("region",),
+    order=401,
+    description=RECEIVED_HELP,
+)
+def received_by_region(period: Period, region: Region | None) -> list[Row]:
+    return _count_by(received(period, region), "organisation__region__iso", "region")
+
+
+@indicator(
+    "appeals.received_by_body",
+    name=_("Appeals received by kind of body"),
+    unit=_("appeals"),
+    dimensions=("kind",),
+    order=402,
+    description=RECEIVED_HELP,
+)
+def received_by_body(period: Period, region: Region | None) -> list[Row]:
+    return _count_by(received(period, region), "organisation__kind__code", "kind")
+
+
+# --- What became of them -----------------------------------------------------------------------
+
+
+def _outcome(
+    key: str, name: str | Promise, condition: Q | None, order: int, help_text: str | Promise
+) -> None:
+    @indicator(
+        key,
+        name=name,
+        unit=_("appeals"),
+        dimensions=("kind",),
+        order=order,
+        description=help_text,
+    )
+    def compute(period: Period, region: Region | None) -> list[Row]:
+        qs = _with_terms(received(period, region))
+        wanted = condition if condition is not None else overdue_q(timezone.localdate())
+        return _count_by(qs.filter(wanted), "organisation__kind__code", "kind")
+
+
+_outcome(
+    "appeals.answered_on_time",
+    _("Appeals answered on time"),
+    ANSWERED_ON_TIME,
+    410,
+    _("Appeals received in the period and answered by their term (an extension included)."),
+)
+_outcome(
+    "appeals.answered_late",
+    _("Appeals answered late"),
+    ANSWERED_LATE,
+    411,
+    _("Appeals received in the period and answered after their term."),
+)
+_outcome(
+    "appeals.overdue",
+    _("Appeals overdue and still open today"),
+    None,
+    412,
+    _("Appeals received in the period, still without an answer today, past their term."),
+)
+_outcome(
+    "appeals.not_considered",
+    _("Anonymous appeals not considered"),
+    Q(status=Appeal.Status.NOT_CONSIDERED),
+    413,
+    _("Anonymous appeals are registered but not considered, as the law says."),
+)
+_outcome(
+    "appeals.redirected",
+    _("Appeals redirected to a competent body"),
+    Q(status=Appeal.Status.REDIRECTED),
+    414,
+    _("Appeals received in the period and sent on to a competent state body."),
+)
+
+
+@indicator(
+    "appeals.answered_on_time_share",
+    name=_("Share of answers given on time"),
+    unit=_("%"),
+    dimensions=(),
+    order=415,
+    description=_(
+        "Of the appeals received in the period and answered, the share answered on time."
+    ),
+)
+def answered_on_time_share(period: Period, region: Region | None) -> list[Row]:
+    totals = (
+        _with_terms(received(period, region))
+        .filter(answered_at__isnull=False)
+        .aggregate(answered=Count("id"), on_time=Count("id", filter=ANSWERED_ON_TIME))
+    )
+    if not totals["answered"]:
+        return []
+    return [{"value": round(100 * totals["on_time"] / totals["answered"], 1)}]
+
+
+# --- Proposals to state bodies -----------------------------------------------------------------
+
+
+def _proposals(key: str, name: str | Promise, condition: Q, by_region: bool, order: int) -> None:
+    dimensions = ("region", "kind") if by_region else ("kind",)
+
+    @indicator(
+        key,
+        name=name,
+        unit=_("proposals"),
+        dimensions=dimensions,
+        order=order,
+        description=_(
+            "Proposals to state bodies sent in the period; answered and taken into account "
+            "(accepted or partly accepted) as recorded so far."
+        ),
+    )
+    def compute(period: Period, region: Region | None) -> list[Row]:
+        qs = sent_proposals(period, region).filter(condition)
+        if not by_region:
+            return _count_by(qs, "organisation__kind__code", "kind")
+        rows = (
+            qs.values("organisation__region__iso", "organisation__kind__code")
+            .annotate(value=Count("id"))
+            .order_by("organisation__region__iso", "organisation__kind__code")
+        )
+        return [
+            {
+                "region": r["organisation__region__iso"] or "none",
+                "kind": r["organisation__kind__code"],
+                "value": r["value"],
+            }
+            for r in rows
+        ]
+
+
+_ANSWERED = Q(status=Proposal.Status.ANSWERED)
+for _offset, (_key, _name, _condition) in enumerate(
+    [
+        ("sent", _("Proposals sent to state bodies"), Q()),
+        ("answered", _("Proposals answered by state bodies"), _ANSWERED),
+        ("taken", _("Proposals taken into account"), TAKEN_INTO_ACCOUNT),
+    ]
+):
+    _proposals(f"appeals.proposals_{_key}", _name, _condition, False, 420 + 2 * _offset)
+    _proposals(
+        f"appeals.proposals_{_key}_by_region",
+        {
+            "sent": _("Proposals sent to state bodies by region"),
+            "answered": _("Proposals answered by state bodies by region"),
+            "taken": _("Proposals taken into account by region"),
+        }[_key],
+        _condition,
+        True,
+        421 + 2 * _offset,
+    )
+
+
+@dimension_labels("appeal_kind")
+def appeal_kind_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in Appeal.Kind.choices}

@@ -1,0 +1,647 @@
+"""The staff side of appeals and proposals: the inbox, an appeal's page and its actions, paper
+appeals, proposals to state bodies.
+
+The register (number, kind, body, dates, status) is shown to staff in scope; the applicant's
+data, the text, notes and the answer only to the handlers named on the appeal, and each such
+page view is audited through ``services.appeal_read``. Out of scope → 404, not allowed → 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms as django_forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from birlik.access import policies
+from birlik.core.errors import DomainError
+from birlik.core.workdays import add_working_days
+from birlik.registry.models import Organisation
+from birlik.workspace.forms import show_domain_error
+
+from . import forms, services
+from .models import Appeal, AppealHandler, AppealStep, Proposal
+
+View = Callable[..., HttpResponseBase]
+PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
+DUE_SOON_DAYS = 3
+
+
+def staff_view(view: View) -> View:
+    """Signed in and holding at least one grant; everything else is checked inside."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        policies.require(request.user, "workspace.enter")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _page(request: HttpRequest, items: Any) -> Page:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _kept_query(request: HttpRequest, form: django_forms.Form) -> str:
+    return urlencode(
+        {
+            key: str(value)
+            for key, value in request.GET.items()
+            if value and key in form.fields and key not in form.errors and key != "page"
+        }
+    )
+
+
+def _body_in_scope(request: HttpRequest, pk: int) -> Organisation:
+    return policies.get_scoped_or_404(
+        Organisation.objects.select_related("kind", "region"), request.user, pk=pk
+    )
+
+
+# --- Inbox -----------------------------------------------------------------------------------
+
+
+def _with_due(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return appeals.annotate(due=Coalesce(F("extended_until"), F("due_date")))
+
+
+def _due_between(first: Any = None, last: Any = None) -> Q:
+    """Appeals whose effective due date (the extension, else the due date) lies in a range."""
+    extended: dict[str, Any] = {"extended_until__isnull": False}
+    plain: dict[str, Any] = {"extended_until__isnull": True}
+    if first is not None:
+        extended["extended_until__gte"] = first
+        plain["due_date__gte"] = first
+    if last is not None:
+        extended["extended_until__lte"] = last
+        plain["due_date__lte"] = last
+    return Q(**extended) | Q(**plain)
+
+
+def queue_filter(appeals: QuerySet[Appeal], queue: str, user: Any) -> QuerySet[Appeal]:
+    """The inbox's queues; "due soon" is within three working days, today included."""
+    today = timezone.localdate()
+    is_open = Q(status__in=Appeal.OPEN_STATUSES)
+    if queue == "open":
+        return appeals.filter(is_open)
+    if queue == "due_soon":
+        return appeals.filter(is_open, _due_between(today, add_working_days(today, DUE_SOON_DAYS)))
+    if queue == "overdue":
+        return appeals.filter(is_open, _due_between(last=today - datetime.timedelta(days=1)))
+    if queue == "mine":
+        named = AppealHandler.objects.filter(user=user).values("appeal_id")
+        return appeals.filter(Q(pk__in=named) | Q(executor=user))
+    if queue == "not_considered":
+        return appeals.filter(status=Appeal.Status.NOT_CONSIDERED)
+    return appeals
+
+
+@staff_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    policies.require(request.user, "appeals.view_register")
+    form = forms.InboxFilterForm(request.GET)
+    filters = form.filters()
+    appeals = _with_due(policies.scoped(Appeal.objects.all(), request.user))
+    appeals = queue_filter(appeals, filters["queue"], request.user)
+    if filters["status"]:
+        appeals = appeals.filter(status=filters["status"])
+    if filters["kind"]:
+        appeals = appeals.filter(kind=filters["kind"])
+    body: Organisation | None = None
+    if filters["body"]:
+        body = policies.scoped(
+            Organisation.objects.filter(pk=filters["body"]), request.user
+        ).first()
+        if body is None:
+            form.add_error("body", _("No body in your scope has this number."))
+        else:
+            appeals = appeals.filter(organisation__path__startswith=body.path)
+    order = ("due", "id") if filters["queue"] in {"open", "due_soon", "overdue"} else ("-id",)
+    # The register only: the text and the applicant's data are not even read.
+    appeals = appeals.select_related("organisation", "executor").defer(
+        "text",
+        "answer_text",
+        "applicant_name",
+        "applicant_address",
+        "applicant_phone",
+        "applicant_email",
+        "organisation__search_text",
+        "organisation__description",
+    )
+    page = _page(request, appeals.order_by(*order))
+    return render(
+        request,
+        "appeals/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "body": body,
+            "queue": filters["queue"],
+            "queues": forms.QUEUES,
+            "today": timezone.localdate(),
+            "query_string": _kept_query(request, form),
+            "queue_query": urlencode(
+                {
+                    key: str(value)
+                    for key, value in request.GET.items()
+                    if key in {"status", "kind", "body"} and value
+                }
+            ),
+            "invalid": bool(form.errors),
+            "choose_form": forms.ChooseBodyForm(user=request.user, auto_id="register_%s"),
+        },
+    )
+
+
+# --- Paper appeals -----------------------------------------------------------------------------
+
+
+@staff_view
+def register_choose(request: HttpRequest) -> HttpResponse:
+    form = forms.ChooseBodyForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        return redirect("appeals:register", body=form.cleaned_data["body"].pk)
+    return render(
+        request,
+        "appeals/choose_body.html",
+        {
+            "form": form,
+            "title": _("Register an appeal"),
+            "action": reverse("appeals:register_choose"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@staff_view
+def register(request: HttpRequest, body: int) -> HttpResponse:
+    organisation = _body_in_scope(request, body)
+    policies.require(request.user, "appeals.register_appeal", organisation)
+    form = forms.PaperAppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal = services.appeal_register(
+                organisation=organisation,
+                kind=data["kind"],
+                text=data["text"],
+                language=data["language"],
+                applicant_name=data["applicant_name"],
+                applicant_address=data["applicant_address"],
+                applicant_phone=data["applicant_phone"],
+                applicant_email=data["applicant_email"],
+                consent=data["consent"],
+                security_threat=data["security_threat"],
+                region=organisation.region,
+                channel=data["channel"],
+                subject=data["subject"],
+                received_at=form.received_at(),
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The appeal is registered under number %(number)s, due %(due)s.")
+                % {"number": appeal.number, "due": appeal.due_date.strftime("%d.%m.%Y")},
+            )
+            return redirect("appeals:detail", pk=appeal.pk)
+    return render(
+        request,
+        "appeals/register.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- An appeal ---------------------------------------------------------------------------------
+
+
+PUBLIC_SHOWN = {
+    AppealStep.Action.REGISTERED,
+    AppealStep.Action.ASSIGNED,
+    AppealStep.Action.EXTENDED,
+    AppealStep.Action.REDIRECTED,
+    AppealStep.Action.APPROVED,
+    AppealStep.Action.CLOSED,
+    AppealStep.Action.ESCALATED,
+}
+
+
+def _appeal(request: HttpRequest, pk: int) -> Appeal:
+    appeal = policies.get_scoped_or_404(
+        Appeal.objects.select_related(
+            "organisation", "organisation__kind", "executor", "redirected_to", "escalated_to"
+        ),
+        request.user,
+        pk=pk,
+    )
+    policies.require(request.user, "appeals.view_register", appeal)
+    return appeal
+
+
+def _detail_url(appeal: Appeal) -> str:
+    return reverse("appeals:detail", kwargs={"pk": appeal.pk})
+
+
+def _action_forms(appeal: Appeal) -> dict[str, django_forms.Form]:
+    organisation = appeal.organisation
+    return {
+        "assign": forms.AssignForm(
+            organisation=organisation,
+            auto_id="assign_%s",
+            initial={"executor": appeal.executor_id},
+        ),
+        "note": forms.NoteForm(auto_id="note_%s"),
+        "draft": forms.AnswerForm(auto_id="draft_%s", initial={"text": appeal.answer_text}),
+        "extend": forms.ExtendForm(auto_id="extend_%s"),
+        "redirect": forms.RedirectForm(organisation=organisation, auto_id="redirect_%s"),
+        "close": forms.CloseForm(auto_id="close_%s"),
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    appeal: Appeal,
+    *,
+    bound: dict[str, django_forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    sees_content = policies.can(user, "appeals.view_content", appeal)
+    if sees_content:
+        services.appeal_read(actor=user, appeal=appeal)  # type: ignore[arg-type]
+    steps = appeal.steps.select_related("actor")
+    if not sees_content:
+        steps = steps.filter(action__in=PUBLIC_SHOWN)
+    handles = sees_content and policies.can(user, "appeals.handle", appeal)
+    action_forms = _action_forms(appeal) if handles else {}
+    action_forms.update(bound or {})
+    return render(
+        request,
+        "appeals/detail.html",
+        {
+            "appeal": appeal,
+            "sees_content": sees_content,
+            "handles": handles,
+            "can_take_on": not sees_content and policies.can(user, "appeals.take_on", appeal),
+            "can_approve": sees_content
+            and appeal.is_open
+            and bool(appeal.answer_text)
+            and policies.can(user, "appeals.approve_answer", appeal),
+            "steps": list(steps),
+            "handlers": list(appeal.handlers.select_related("user")) if sees_content else [],
+            "forms": action_forms,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@staff_view
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _appeal(request, pk))
+
+
+@require_POST
+@staff_view
+def take_on(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _appeal(request, pk)
+    try:
+        services.appeal_take_on(actor=request.user, appeal=appeal)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("You are now named on this appeal and can handle it."))
+    return redirect(_detail_url(appeal))
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    name: str,
+    make_form: Callable[[Appeal], django_forms.Form],
+    call: Callable[[Appeal, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """A handler's action: bind the form, call the service, show its message on the field."""
+    appeal = _appeal(request, pk)
+    policies.require(request.user, "appeals.handle", appeal)
+    form = make_form(appeal)
+    if form.is_valid():
+        try:
+            call(appeal, form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(appeal))
+    return _render_detail(request, appeal, bound={name: form}, status=400)
+
+
+@require_POST
+@staff_view
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "assign",
+        lambda a: forms.AssignForm(request.POST, organisation=a.organisation, auto_id="assign_%s"),
+        lambda a, d: services.appeal_assign(
+            actor=request.user,  # type: ignore[arg-type]
+            appeal=a,
+            executor=d["executor"],
+        ),
+        _("The executor is assigned."),
+    )
+
+
+@require_POST
+@staff_view
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "note",
+        lambda a: forms.NoteForm(request.POST, auto_id="note_%s"),
+        lambda a, d: services.appeal_note(actor=request.user, appeal=a, text=d["text"]),  # type: ignore[arg-type]
+        _("The note is added."),
+    )
+
+
+@require_POST
+@staff_view
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "draft",
+        lambda a: forms.AnswerForm(request.POST, auto_id="draft_%s"),
+        lambda a, d: services.appeal_draft_answer(actor=request.user, appeal=a, text=d["text"]),  # type: ignore[arg-type]
+        _("The answer is saved as a draft. Another member of staff approves and sends it."),
+    )
+
+
+@require_POST
+@staff_view
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "extend",
+        lambda a: forms.ExtendForm(request.POST, auto_id="extend_%s"),
+        lambda a, d: services.appeal_extend(
+            actor=request.user,  # type: ignore[arg-type]
+            appeal=a,
+            until=d["until"],
+            reason=d["reason"],
+        ),
+        _("The term is extended and the applicant is told."),
+    )
+
+
+@require_POST
+@staff_view
+def redirect_to_state_body(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "redirect",
+        lambda a: forms.RedirectForm(
+            request.POST, organisation=a.organisation, auto_id="redirect_%s"
+        ),
+        lambda a, d: services.appeal_redirect(
+            actor=request.user,  # type: ignore[arg-type]
+            appeal=a,
+            state_body=d["state_body"],
+            reason=d["reason"],
+        ),
+        _("The appeal is sent on to the competent body and the applicant is told."),
+    )
+
+
+@require_POST
+@staff_view
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "close",
+        lambda a: forms.CloseForm(request.POST, auto_id="close_%s"),
+        lambda a, d: services.appeal_close(actor=request.user, appeal=a, reason=d["reason"]),  # type: ignore[arg-type]
+        _("The appeal is closed."),
+    )
+
+
+@require_POST
+@staff_view
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _appeal(request, pk)
+    policies.require(request.user, "appeals.approve_answer", appeal)
+    try:
+        services.appeal_approve_answer(actor=request.user, appeal=appeal)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The answer is approved and sent to the applicant."))
+    return redirect(_detail_url(appeal))
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    return policies.get_scoped_or_404(
+        Proposal.objects.select_related("organisation", "state_body", "drafted_by", "approved_by"),
+        request.user,
+        pk=pk,
+    )
+
+
+@staff_view
+def proposals(request: HttpRequest) -> HttpResponse:
+    form = forms.ProposalFilterForm(request.GET)
+    filters = form.filters()
+    items = policies.scoped(Proposal.objects.all(), request.user)
+    if filters["status"]:
+        items = items.filter(status=filters["status"])
+    if filters["outcome"]:
+        items = items.filter(outcome=filters["outcome"])
+    items = items.select_related("organisation", "state_body").defer("text", "answer_text")
+    page = _page(request, items.order_by("-created_at", "-id"))
+    return render(
+        request,
+        "appeals/proposals.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": _kept_query(request, form),
+            "invalid": bool(form.errors),
+            "may_draft": policies.can(request.user, "appeals.draft_proposal"),
+        },
+    )
+
+
+@staff_view
+def proposal_choose(request: HttpRequest) -> HttpResponse:
+    policies.require(request.user, "appeals.draft_proposal")
+    form = forms.ChooseBodyForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        return redirect("appeals:proposal_create", body=form.cleaned_data["body"].pk)
+    return render(
+        request,
+        "appeals/choose_body.html",
+        {
+            "form": form,
+            "title": _("New proposal to a state body"),
+            "action": reverse("appeals:proposal_choose"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@staff_view
+def proposal_create(request: HttpRequest, body: int) -> HttpResponse:
+    organisation = _body_in_scope(request, body)
+    policies.require(request.user, "appeals.draft_proposal", organisation)
+    form = forms.ProposalForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_draft(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                state_body=form.cleaned_data["state_body"],
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The proposal is saved as a draft. The chair approves it next.")
+            )
+            return redirect("appeals:proposal", pk=proposal.pk)
+    return render(
+        request,
+        "appeals/proposal_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+def _render_proposal(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    bound: dict[str, django_forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    may_change = policies.can(user, "appeals.change_proposal", proposal)
+    context_forms: dict[str, django_forms.Form] = {
+        "send": forms.SendForm(auto_id="send_%s"),
+        "answer": forms.ProposalAnswerForm(
+            auto_id="answer_%s",
+            initial={
+                "answered_on": proposal.answered_at,
+                "outcome": proposal.outcome,
+                "answer_text": proposal.answer_text,
+                "actions_taken": proposal.actions_taken,
+            },
+        ),
+    }
+    context_forms.update(bound or {})
+    return render(
+        request,
+        "appeals/proposal.html",
+        {
+            "proposal": proposal,
+            "can_approve": proposal.status == Proposal.Status.DRAFT
+            and policies.can(user, "appeals.approve_proposal", proposal),
+            "can_send": proposal.status == Proposal.Status.APPROVED and may_change,
+            "can_answer": proposal.status in {Proposal.Status.SENT, Proposal.Status.ANSWERED}
+            and may_change,
+            "forms": context_forms,
+        },
+        status=status,
+    )
+
+
+@staff_view
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_proposal(request, _proposal(request, pk))
+
+
+@require_POST
+@staff_view
+def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _proposal(request, pk)
+    policies.require(request.user, "appeals.approve_proposal", item)
+    try:
+        services.proposal_approve(actor=request.user, proposal=item)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal is approved and can be sent."))
+    return redirect("appeals:proposal", pk=item.pk)
+
+
+@require_POST
+@staff_view
+def proposal_send(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _proposal(request, pk)
+    policies.require(request.user, "appeals.change_proposal", item)
+    form = forms.SendForm(request.POST, auto_id="send_%s")
+    if form.is_valid():
+        try:
+            services.proposal_send(
+                actor=request.user,  # type: ignore[arg-type]
+                proposal=item,
+                number=form.cleaned_data["number"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The proposal is recorded as sent."))
+            return redirect("appeals:proposal", pk=item.pk)
+    return _render_proposal(request, item, bound={"send": form}, status=400)
+
+
+@require_POST
+@staff_view
+def proposal_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _proposal(request, pk)
+    policies.require(request.user, "appeals.change_proposal", item)
+    form = forms.ProposalAnswerForm(request.POST, auto_id="answer_%s")
+    if form.is_valid():
+        try:
+            services.proposal_record_answer(
+                actor=request.user,  # type: ignore[arg-type]
+                proposal=item,
+                answered_on=form.cleaned_data["answered_on"],
+                outcome=form.cleaned_data["outcome"],
+                answer_text=form.cleaned_data["answer_text"],
+                actions_taken=form.cleaned_data["actions_taken"],
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The state body's answer is recorded."))
+            return redirect("appeals:proposal", pk=item.pk)
+    return _render_proposal(request, item, bound={"answer": form}, status=400)

@@ -1,0 +1,178 @@
+"""The public side of appeals: write an appeal without an account, get the receipt, follow it.
+
+The token in the private link is the applicant's only key: the receipt and status pages show
+nothing of anyone else and are kept out of search engines and caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.core.cache import cache
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from birlik.access.models import User
+from birlik.appeals.models import Appeal, AppealStep
+from birlik.appeals.services import AppealError, appeal_register, status_url
+from birlik.registry.models import Organisation
+
+from .appeals_forms import AppealForm
+
+# Appeals accepted from one address per hour; beyond, the form asks to wait.
+APPEALS_PER_HOUR = 10
+RATE_WINDOW = 3600
+
+# Steps of the history the applicant sees, with the words they see; notes never appear.
+PUBLIC_STEPS: dict[str, Any] = {
+    AppealStep.Action.REGISTERED: gettext_lazy("Registered"),
+    AppealStep.Action.ASSIGNED: gettext_lazy("Being considered"),
+    AppealStep.Action.EXTENDED: gettext_lazy("Term extended"),
+    AppealStep.Action.REDIRECTED: gettext_lazy("Sent on to the competent body"),
+    AppealStep.Action.APPROVED: gettext_lazy("Answered"),
+    AppealStep.Action.CLOSED: gettext_lazy("Closed"),
+}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    at: Any
+
+
+def _rate_key(request: HttpRequest) -> str:
+    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "portal:appeals:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Counts this submission; True once the address has sent too many within the hour."""
+    key = _rate_key(request)
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return int(count) > APPEALS_PER_HOUR
+
+
+def _preselected(request: HttpRequest) -> Organisation | None:
+    value = request.GET.get("body", "")
+    if not value.isdigit():
+        return None
+    return Organisation.objects.filter(pk=int(value), status=Organisation.Status.ACTIVE).first()
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    preselected = _preselected(request)
+    initial = {"addressee": AppealForm.TO_BODY, "body": preselected.pk} if preselected else None
+    form = AppealForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        preselected=preselected,
+    )
+    status = 200
+    if request.method == "POST" and "find" in request.POST:
+        # Only the search for the body: show the matches, judge nothing yet.
+        form._errors = ErrorDict()  # type: ignore[attr-defined]
+    elif request.method == "POST":
+        if form.is_valid() and _rate_limited(request):
+            form.add_error(
+                None,
+                _("Too many appeals were sent from your connection. Please try again in an hour."),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            user = cast(User, request.user) if request.user.is_authenticated else None
+            try:
+                appeal = appeal_register(
+                    organisation=data["body"],
+                    kind=data["kind"],
+                    text=data["text"],
+                    language=(get_language() or "kk").split("-")[0],
+                    applicant_name=data["applicant_name"],
+                    applicant_address=data["applicant_address"],
+                    applicant_phone=data["applicant_phone"],
+                    applicant_email=data["applicant_email"],
+                    consent=data["consent"],
+                    security_threat=data["security_threat"],
+                    region=data["region"] or (data["body"].region if data["body"] else None),
+                    subject=data["subject"],
+                    applicant_user=user,
+                )
+            except AppealError as error:
+                field = error.field if error.field in form.fields else None
+                if error.field == "organisation":
+                    field = "body"
+                form.add_error(field, str(error.message))
+            else:
+                return redirect("portal:appeal_receipt", token=appeal.token)
+        if form.errors and status == 200:
+            status = 400
+    return render(
+        request,
+        "portal/appeals/new.html",
+        {"form": form, "kind_options": form.kind_options(), "matches": form.matches},
+        status=status,
+    )
+
+
+def _appeal_or_404(token: str) -> Appeal:
+    appeal = (
+        Appeal.objects.select_related("organisation", "redirected_to").filter(token=token).first()
+        if token
+        else None
+    )
+    if appeal is None:
+        raise Http404(_("There is no appeal with this link."))
+    return appeal
+
+
+@never_cache
+@require_GET
+def appeal_receipt(request: HttpRequest, token: str) -> HttpResponse:
+    appeal = _appeal_or_404(token)
+    return _private(
+        render(
+            request,
+            "portal/appeals/receipt.html",
+            {"appeal": appeal, "status_url": status_url(appeal)},
+        )
+    )
+
+
+def public_steps(appeal: Appeal) -> list[PublicStep]:
+    steps = appeal.steps.filter(action__in=list(PUBLIC_STEPS)).only("action", "at")
+    return [PublicStep(label=str(PUBLIC_STEPS[step.action]), at=step.at) for step in steps]
+
+
+@never_cache
+@require_GET
+def appeal_status(request: HttpRequest, token: str) -> HttpResponse:
+    appeal = _appeal_or_404(token)
+    return _private(
+        render(
+            request,
+            "portal/appeals/status.html",
+            {"appeal": appeal, "steps": public_steps(appeal)},
+        )
+    )
