@@ -255,11 +255,11 @@ def postgres_reachable() -> str | None:
     return None
 
 
-def postgres_recreate(*, drop_only: bool = False) -> None:
+def postgres_recreate(*, drop_only: bool = False, database: str = PG_BENCH_DB) -> None:
     import psycopg
     from psycopg import sql
 
-    name = sql.Identifier(PG_BENCH_DB)
+    name = sql.Identifier(database)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         if not drop_only:

@@ -155,11 +155,55 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if settings.TASKS_BACKEND == "rq":
         _manage("rqworker", "default", "--with-scheduler")
     elif settings.TASKS_BACKEND == "database":
-        extra = ["--batch"] if args.batch else []
-        _manage("db_worker", "--queue-name", "default", *extra)
+        return _db_worker(batch=args.batch)
     else:
         print("TASKS_BACKEND=immediate runs jobs inside the request; no worker is needed.")
     return 0
+
+
+WORKER_MAX_WAIT_S = 30.0
+
+
+def _db_worker(*, batch: bool) -> int:
+    """The database queue's worker, which waits for the database when it is down and resumes.
+
+    django-tasks-db's ``db_worker`` stops on any database error but "locked"; here it is started
+    again once the database answers (back-off 1, 2, 4 … 30 s), after putting the outbox's
+    waiting notices back in the queue (a worker killed mid-job leaves its job claimed forever).
+    """
+    from django.db import InterfaceError, OperationalError, connections
+
+    from birlik.notify.models import Notice
+    from birlik.notify.tasks import notices_deliver
+
+    wait = 1.0
+    down = False
+    while True:
+        started = time.monotonic()
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            if Notice.objects.filter(status=Notice.Status.PENDING).exists():
+                notices_deliver.enqueue()
+            if down:
+                print("Birlik worker: the database answers again; resuming.", flush=True)
+                down = False
+            _manage("db_worker", "--queue-name", "default", *(["--batch"] if batch else []))
+            return 0
+        except (OperationalError, InterfaceError) as error:
+            down = True
+            if time.monotonic() - started > 2 * WORKER_MAX_WAIT_S:
+                wait = 1.0  # it ran for a while: a new outage starts its back-off again
+            reason = " ".join(str(error).split())[:200] or type(error).__name__
+            print(
+                f"Birlik worker: the database does not answer ({reason}); "
+                f"trying again in {wait:.0f} s.",
+                file=sys.stderr,
+                flush=True,
+            )
+            connections.close_all()
+            time.sleep(wait)
+            wait = min(wait * 2, WORKER_MAX_WAIT_S)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "birlik.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "birlik.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "birlik.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -279,6 +280,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "birlik.notify.channels.FileSmsGateway")
+# SMS and Telegram: "file" (a log in the data directory, the default), "http" / "bot" (the real
+# provider below) or a dotted path to a gateway class.
+TELEGRAM_GATEWAY = os.environ.get("TELEGRAM_GATEWAY", "birlik.notify.channels.FileTelegramGateway")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "").strip()
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "").strip()
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").strip()
 
 # --- Events --------------------------------------------------------------------------------
 # An event report is late when it comes more than this many days after the event ended.

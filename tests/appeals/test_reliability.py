@@ -74,7 +74,7 @@ def test_an_email_sent_again_after_a_crash_lands_once_in_the_mailbox(
         notice_deliver(notice_id=notice.pk)
     monkeypatch.undo()
     assert notice_deliver(notice_id=notice.pk).status == "sent"
-    files = [path for path in (tmp_path / "outbox").iterdir()]
+    files = list((tmp_path / "outbox").iterdir())
     assert len(files) == 1
     message = files[0].read_text()
     assert "aigerim@example.kz" in message and "X-Birlik-Notice: appeal:1:receipt" in message

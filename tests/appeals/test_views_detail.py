@@ -55,9 +55,7 @@ def test_a_coordinator_of_another_region_gets_not_found(network, login):
     assert client.post(url("take_on", appeal)).status_code == 404
 
 
-def test_the_analyst_does_not_see_appeals_and_the_auditor_sees_only_the_register(
-    network, login
-):
+def test_the_analyst_does_not_see_appeals_and_the_auditor_sees_only_the_register(network, login):
     appeal = register(network.pavlodar_house)
     assert login(network.users["analyst"]).get(url("detail", appeal)).status_code == 404
     auditor = login(network.users["auditor"])

@@ -60,6 +60,8 @@ def staff_of_proposal(user: Any, proposal: Any = None) -> bool:
 
 
 rules.add_perm("appeals.register_appeal", is_staff_on)  # obj: the body (paper appeals)
+
+
 @rules.predicate
 def sees_register(user: Any, appeal: Any = None) -> bool:
     """The register (number, kind, dates, status): staff and auditors of the subtree."""

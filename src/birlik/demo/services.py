@@ -20,8 +20,10 @@ from tqdm import tqdm
 
 from birlik.access.models import AuditEntry, Grant, Role, User
 from birlik.access.services import audit_record
+from birlik.appeals.models import Appeal, Proposal
 from birlik.core import kpi
 from birlik.core.errors import DomainError
+from birlik.events.models import Event
 from birlik.geo.models import District, Region
 from birlik.registry.iin import iin_digest
 from birlik.registry.models import (
@@ -33,6 +35,8 @@ from birlik.registry.models import (
     Person,
 )
 
+from .appeals import demo_appeals_seed
+from .events import demo_events_seed
 from .plan import (
     STEPLEN,
     DistrictInfo,
@@ -276,9 +280,58 @@ def _create_logins(marks: dict[str, Organisation], bar: tqdm[Any]) -> None:
     _insert(Grant, grants, bar)
 
 
+def _add_activity(*, progress: bool, scale: float, seed: int) -> bool:
+    """A demo network seeded before events existed gets its activity once; other data never."""
+    usernames = [user.username for user in DEMO_USERS]
+    if Event.objects.exists() or User.objects.filter(username__in=usernames).count() != len(
+        usernames
+    ):
+        return False
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        return False
+    activity = demo_events_seed(scale=scale, seed=seed, progress=progress)
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.IMPORT,
+        obj=root,
+        organisation_path=root.path,
+        changes={"events": [0, activity.events], "registrations": [0, activity.registrations]},
+        note=f"demo activity, scale {scale:g}, seed {seed}",
+    )
+    transaction.on_commit(kpi.invalidate)
+    return True
+
+
+def _add_appeals(*, scale: float, seed: int) -> bool:
+    """A demo network seeded before appeals existed gets its appeals and proposals once."""
+    usernames = [user.username for user in DEMO_USERS]
+    if (
+        Appeal.objects.exists()
+        or Proposal.objects.exists()
+        or User.objects.filter(username__in=usernames).count() != len(usernames)
+    ):
+        return False
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        return False
+    totals = demo_appeals_seed(scale=scale, seed=seed)
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.IMPORT,
+        obj=root,
+        organisation_path=root.path,
+        changes={"appeals": [0, totals.appeals], "proposals": [0, totals.proposals]},
+        note=f"demo appeals, scale {scale:g}, seed {seed}",
+    )
+    transaction.on_commit(kpi.invalidate)
+    return True
+
+
 @transaction.atomic
 def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -> bool:
-    """Creates the national demo network once; False (and nothing written) if data is there."""
+    """Creates the national demo network and its activity once; False (and nothing written) if
+    data is there (a demo network from before events only gets its activity added)."""
     if not 0 < scale <= MAX_SCALE:
         raise DemoError(
             _("The scale must be greater than 0 and at most %(max)s, for example 0.1.")
@@ -287,16 +340,26 @@ def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -
     # Serialise concurrent seeds on PostgreSQL; SQLite serialises writers anyway.
     list(OrganisationKind.objects.select_for_update().filter(code="secretariat"))
     if demo_present():
-        return False
+        added = _add_activity(progress=progress, scale=scale, seed=seed)
+        return _add_appeals(scale=scale, seed=seed) or added
     plan = build_plan(territory_from_database(), scale=scale, seed=seed)
     with translation.override("kk"):
         marks = _write(plan, progress=progress)
+    activity = demo_events_seed(scale=scale, seed=seed, progress=progress)
+    appeals = demo_appeals_seed(scale=scale, seed=seed)
     audit_record(
         actor=None,
         action=AuditEntry.Action.IMPORT,
         obj=marks["root"],
         organisation_path=marks["root"].path,
-        changes={"bodies": [0, len(plan.bodies)], "people": [0, len(plan.people)]},
+        changes={
+            "bodies": [0, len(plan.bodies)],
+            "people": [0, len(plan.people)],
+            "events": [0, activity.events],
+            "registrations": [0, activity.registrations],
+            "appeals": [0, appeals.appeals],
+            "proposals": [0, appeals.proposals],
+        },
         note=f"demo data, scale {scale:g}, seed {seed}",
     )
     transaction.on_commit(kpi.invalidate)

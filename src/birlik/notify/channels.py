@@ -13,9 +13,12 @@ outbox retries the first with back-off and marks the notice failed at once on th
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
 import http.client
 import json
+import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -218,11 +221,42 @@ def _through(gateway: Gateway, *, to: str, text: str, key: str) -> None:
         raise DeliveryError(str(error)) from error
 
 
-def send_email(*, to: str, subject: str, body: str) -> None:
+FILE_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def send_email(*, to: str, subject: str, body: str, key: str = "") -> None:
+    """With a key, the message carries a Message-ID made from it (mail clients drop a repeat
+    after a crash between sending and recording) and the embedded mailbox writes one file per
+    key, once: a notice sent again after a kill never lands twice."""
+    headers: dict[str, str] = {}
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    if key:
+        headers = {"Message-ID": f"<{digest}@birlik.notice>", "X-Birlik-Notice": _one_line(key)}
+    message = EmailMessage(subject=subject, body=body, to=[to], headers=headers)
     try:
-        EmailMessage(subject=subject, body=body, to=[to]).send(fail_silently=False)
+        if key and settings.EMAIL_BACKEND == FILE_EMAIL_BACKEND:
+            _write_once(
+                Path(settings.EMAIL_FILE_PATH), f"{digest}.eml", message.message().as_bytes()
+            )
+        else:
+            message.send(fail_silently=False)
     except OSError as error:  # SMTP refusals and network failures are OSError subclasses
         raise DeliveryError(str(error)) from error
+
+
+def _write_once(folder: Path, name: str, content: bytes) -> None:
+    """The file appears whole or not at all, and only the first time (link, not rename)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if target.exists():
+        return
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        temporary.write_bytes(content)
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def send_sms(*, to: str, text: str, key: str = "") -> None:

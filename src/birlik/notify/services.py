@@ -57,7 +57,12 @@ def backoff(attempts: int) -> datetime.timedelta:
 def _send(notice: Notice) -> None:
     """Hand a notice to its channel; the idempotency key lets gateways drop a repeat."""
     if notice.channel == Notice.Channel.EMAIL:
-        channels.send_email(to=notice.recipient, subject=notice.subject, body=notice.body)
+        channels.send_email(
+            to=notice.recipient,
+            subject=notice.subject,
+            body=notice.body,
+            key=notice.idempotency_key,
+        )
     elif notice.channel == Notice.Channel.TELEGRAM:
         channels.send_telegram(to=notice.recipient, text=notice.body, key=notice.idempotency_key)
     else:

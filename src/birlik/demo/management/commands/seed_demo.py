@@ -37,7 +37,8 @@ def _seed(raw: str) -> int:
 class Command(BaseCommand):
     help = (
         "Create the deterministic national demo network (bodies, people, terms, demo logins) "
-        "unless the registry already holds data."
+        "and its activity (events of last year and of this year to date) unless the registry "
+        "already holds data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from birlik.events.models import Event, Registration
         from birlik.registry.models import Membership, Organisation, Person
 
         started = time.perf_counter()
@@ -76,7 +78,8 @@ class Command(BaseCommand):
                 f"Created the demo network in {elapsed:.1f} s (scale {options['scale']:g}, "
                 f"seed {options['seed']}, dates up to {REFERENCE_DATE:%Y-%m-%d}): "
                 f"{Organisation.objects.count()} bodies, {Person.objects.count()} people, "
-                f"{Membership.objects.count()} memberships."
+                f"{Membership.objects.count()} memberships, {Event.objects.count()} events, "
+                f"{Registration.objects.count()} registrations."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
