@@ -152,6 +152,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from django.conf import settings
 
+    if not args.batch:
+        _start_daily_jobs()
     if settings.TASKS_BACKEND == "rq":
         _manage("rqworker", "default", "--with-scheduler")
     elif settings.TASKS_BACKEND == "database":
@@ -162,6 +164,43 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 WORKER_MAX_WAIT_S = 30.0
+DAILY_CHECK_S = 3600
+
+
+def enqueue_daily_jobs() -> list[str]:
+    """The day's jobs, at most once a day per worker: escalation of overdue appeals and the
+    staff digest. Both are idempotent (escalated once; one digest per user and day), so several
+    workers enqueueing them is harmless."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from birlik.appeals.tasks import escalate_overdue
+    from birlik.notify.tasks import staff_digest
+
+    today = timezone.localdate().isoformat()
+    if not cache.add(f"birlik:daily-jobs:{today}", 1, 2 * 24 * 3600):
+        return []
+    escalate_overdue.enqueue()
+    staff_digest.enqueue()
+    return ["escalate_overdue", "staff_digest"]
+
+
+def _start_daily_jobs() -> None:
+    import threading
+
+    from django.db import DatabaseError, connections
+
+    def loop() -> None:
+        while True:
+            try:
+                enqueue_daily_jobs()
+            except DatabaseError as error:  # the worker itself reports outages; try next hour
+                print(f"Birlik worker: daily jobs not queued ({error}).", file=sys.stderr)
+            finally:
+                connections.close_all()
+            time.sleep(DAILY_CHECK_S)
+
+    threading.Thread(target=loop, name="birlik-daily-jobs", daemon=True).start()
 
 
 def _db_worker(*, batch: bool) -> int:

@@ -155,3 +155,17 @@ def test_figures_are_cached_until_a_registry_write(network, django_assert_num_qu
     kpi.invalidate()  # what the on-commit hook does
     with django_assert_num_queries(1):
         kpi.cached("bodies", build)
+
+
+def test_daily_jobs_are_queued_once_a_day(db, settings):
+    from django.core.cache import cache
+
+    from birlik.cli import enqueue_daily_jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    cache.clear()
+    with freeze_time("2026-03-02 09:00"):
+        assert enqueue_daily_jobs() == ["escalate_overdue", "staff_digest"]
+        assert enqueue_daily_jobs() == []
+    with freeze_time("2026-03-03 09:00"):
+        assert enqueue_daily_jobs() == ["escalate_overdue", "staff_digest"]
