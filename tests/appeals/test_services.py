@@ -533,3 +533,42 @@ def test_only_staff_of_the_body_draft_proposals(staff, network):
                 text="Ұсыныстың мәтіні мен негіздемесі осында.",
             )
     assert not Proposal.objects.exists()
+
+
+def test_the_applicant_is_told_once_in_their_language_when_the_appeal_is_first_considered(
+    staff, network
+):
+    appeal = register(network.pavlodar_house, language="ru")
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    appeal_assign(actor=house, appeal=appeal, executor=staff["staff_pavlodar_house_2"])
+    appeal_assign(actor=house, appeal=appeal, executor=house)  # a second assignment: no notice
+    told = Notice.objects.filter(idempotency_key__contains=":in_progress:")
+    assert sorted(told.values_list("channel", "recipient", "language")) == [
+        ("email", "askar@example.kz", "ru"),
+        ("sms", "+77011234567", "ru"),
+    ]
+    with translation.override("ru"):
+        expected = translation.gettext(str(services.APPLICANT_MESSAGES["in_progress"])) % {
+            "number": appeal.number,
+            "due": appeal.due_date.strftime("%d.%m.%Y"),
+            "url": services.status_url(appeal),
+        }
+    for notice in told:
+        assert notice.body == expected
+        assert appeal.due_date.strftime("%d.%m.%Y") in notice.body
+        assert "/ru/" in notice.body
+
+
+def test_the_effective_due_date_follows_registration_and_extension(staff, network):
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))
+    stored = Appeal.objects.values_list("effective_due", flat=True).get(pk=appeal.pk)
+    assert stored == datetime.date(2026, 2, 23)
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)):
+        appeal_extend(
+            actor=house, appeal=appeal, until=datetime.date(2026, 3, 20), reason="Акимат."
+        )
+    stored = Appeal.objects.values_list("effective_due", flat=True).get(pk=appeal.pk)
+    assert stored == datetime.date(2026, 3, 20)

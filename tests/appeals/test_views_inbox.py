@@ -20,6 +20,8 @@ def inbox() -> str:
 
 def set_due(appeal: Appeal, day: datetime.date, **extra: object) -> None:
     Appeal.objects.filter(pk=appeal.pk).update(due_date=day, **extra)
+    fresh = Appeal.objects.get(pk=appeal.pk)
+    fresh.save(update_fields=["due_date"])  # keeps effective_due in step
 
 
 def numbers(response) -> set[str]:

@@ -176,3 +176,135 @@ def test_an_unknown_link_is_not_found(client, network):
 def test_the_menu_links_to_the_appeal_form(client, network):
     page = client.get(url("home", "en")).content.decode()
     assert f'href="{url("appeal_new", "en")}"' in page
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def upload(name: str, data: bytes, content_type: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media) -> list:
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+def test_a_photo_and_a_pdf_are_attached_and_only_a_handler_downloads_them(
+    client, network, login, media, settings
+):
+    from birlik.access.models import AuditEntry
+    from birlik.appeals.models import AppealAttachment
+
+    form = appeal_form(
+        attachments=[
+            upload("road.png", png_bytes(), "image/png"),
+            upload("letter.pdf", PDF, "application/pdf"),
+        ]
+    )
+    response = client.post(url("appeal_new", "en"), form)
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    files = list(AppealAttachment.objects.filter(appeal=appeal).order_by("pk"))
+    assert [(f.content_type, f.size) for f in files] == [
+        ("image/png", len(png_bytes())),
+        ("application/pdf", len(PDF)),
+    ]
+    # Stored under random names, nothing of the applicant's file names.
+    assert all("road" not in f.file.name and "letter" not in f.file.name for f in files)
+    assert len(stored_files(media)) == 2
+
+    def download(user: str, attachment: AppealAttachment):
+        with translation.override("en"):
+            path = reverse("appeals:attachment", args=[appeal.pk, attachment.pk])
+        return login(network.users[user]).get(path)
+
+    coordinator = network.users["coordinator_pavlodar"]
+    assert download("coordinator_pavlodar", files[0]).status_code == 403  # not named on it
+    assert download("coordinator_almaty", files[0]).status_code == 404  # out of scope
+    assert download("staff_pavlodar_house", files[0]).status_code == 404  # the house only
+    appeal_take_on(actor=coordinator, appeal=appeal)
+    reads_before = AuditEntry.objects.filter(action=AuditEntry.Action.READ).count()
+    image = download("coordinator_pavlodar", files[0])
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert b"".join(image.streaming_content) == png_bytes()
+    document = download("coordinator_pavlodar", files[1])
+    assert document.status_code == 200
+    assert b"".join(document.streaming_content) == PDF
+    assert "attachment" in document["Content-Disposition"]
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.READ).count() == reads_before + 2
+
+    with translation.override("en"):
+        detail = login(coordinator).get(reverse("appeals:detail", args=[appeal.pk]))
+    page = detail.content.decode()
+    assert reverse("appeals:attachment", args=[appeal.pk, files[1].pk]) in page
+    assert settings.MEDIA_URL not in page
+
+
+def test_a_renamed_text_file_is_refused_and_nothing_is_stored(client, network, media):
+    form = appeal_form(
+        attachments=[
+            upload("road.png", png_bytes(), "image/png"),
+            upload("scan.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
+        ]
+    )
+    response = client.post(url("appeal_new", "en"), form)
+    assert response.status_code == 400
+    assert "Only photos (JPEG, PNG, WebP) and PDF documents can be attached." in (
+        response.content.decode()
+    )
+    assert "scan.pdf" in response.content.decode()
+    assert not Appeal.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_an_oversize_file_is_refused_and_nothing_is_stored(client, network, media, settings):
+    settings.EVENT_ATTACHMENT_MAX_BYTES = 64 * 1024
+    big = png_bytes() + b"\x00" * (200 * 1024)
+    response = client.post(
+        url("appeal_new", "en"), appeal_form(attachments=[upload("big.png", big, "image/png")])
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The file is larger than 1 MB. Choose a smaller file." in text
+    assert "Асқар Сейітов" in text  # the fields before the files are kept
+    assert not Appeal.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_more_than_three_files_are_refused(client, network, media):
+    files = [upload(f"p{i}.png", png_bytes(), "image/png") for i in range(4)]
+    response = client.post(url("appeal_new", "en"), appeal_form(attachments=files))
+    assert response.status_code == 400
+    assert "Attach at most 3 files." in response.content.decode()
+    assert not Appeal.objects.exists()
+    assert stored_files(media) == []

@@ -84,8 +84,14 @@ rules.add_perm("appeals.approve_proposal", staff_of_proposal)
 
 @scope_rule("appeals.Appeal")
 def appeal_scope(user: Any) -> Q:
-    """The register: appeals to bodies of the user's staff/auditor subtrees."""
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    """The register: appeals to bodies of the user's staff/auditor subtrees.
+
+    As ``organisation_id IN (bodies of the subtrees)`` rather than a join on the path, so the
+    inbox can walk its (status, effective_due) index in order and stop at the page."""
+    from birlik.registry.models import Organisation
+
+    bodies = Organisation.objects.filter(prefix_q("path", roots(user, PERSONAL_DATA_ROLES)))
+    return Q(organisation__in=bodies.values("pk"))
 
 
 @scope_rule("appeals.Proposal")

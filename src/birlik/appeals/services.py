@@ -10,16 +10,18 @@ not considered, except reports of a threat to security, which go straight to a s
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
@@ -28,11 +30,13 @@ from birlik.access.services import audit_read, audit_record
 from birlik.core import kpi
 from birlik.core.errors import DomainError
 from birlik.core.workdays import add_working_days, local_date, working_days_between
+from birlik.events import uploads
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
 
 from .models import (
     Appeal,
+    AppealAttachment,
     AppealHandler,
     AppealStep,
     DeadlineRules,
@@ -42,6 +46,7 @@ from .models import (
 )
 
 LANGS = ("kk", "ru", "en")
+MAX_ATTACHMENTS = 3
 
 
 class AppealError(DomainError):
@@ -161,9 +166,13 @@ def appeal_register(
     received_at: datetime.datetime | None = None,
     actor: User | None = None,
     applicant_user: User | None = None,
+    attachments: Iterable[Any] = (),
 ) -> Appeal:
     """Registers an appeal and gives it a number and a term; an anonymous one is registered but
-    not considered, unless it reports a threat to security."""
+    not considered, unless it reports a threat to security.
+
+    ``attachments`` (uploaded files, at most three) are judged by content and size before
+    anything is written: one refused file refuses the whole appeal."""
     if actor is not None and organisation is not None:
         policies.require(actor, "appeals.register_appeal", organisation)
     if kind not in Appeal.Kind.values:
@@ -183,6 +192,7 @@ def appeal_register(
             _("An appeal needs your consent to the processing of your personal data."),
             field="consent",
         )
+    checked = check_attachments(attachments)
     if organisation is None:
         organisation = route(region=region)
     if organisation.status != Organisation.Status.ACTIVE:
@@ -217,6 +227,7 @@ def appeal_register(
         received_at=received_at,
         counted_from=counted_from,
         due_date=due,
+        effective_due=due,
         status=status,
     )
     if actor is not None:
@@ -226,15 +237,60 @@ def appeal_register(
             _name(appeal, supervisor, AppealHandler.Role.SUPERVISOR)
             _notify_staff(appeal, supervisor, "security")
     _step(appeal, AppealStep.Action.REGISTERED, actor)
-    _audit(
-        appeal,
-        actor,
-        AuditEntry.Action.CREATE,
-        {"number": [None, appeal.number], "status": [None, status]},
-    )
+    changes: dict[str, Any] = {"number": [None, appeal.number], "status": [None, status]}
+    if checked:
+        changes["attachments"] = [None, len(checked)]
+    _audit(appeal, actor, AuditEntry.Action.CREATE, changes)
     _notify_applicant(appeal, "receipt")
+    _store_attachments(appeal, checked)  # last: nothing after it can roll the appeal back
     transaction.on_commit(kpi.invalidate)
     return appeal
+
+
+def check_attachments(files: Iterable[Any]) -> list[uploads.CheckedFile]:
+    """At most three files, each a JPEG, PNG, WebP or PDF by its content, within the limit."""
+    files = [file for file in files if file is not None]
+    if len(files) > MAX_ATTACHMENTS:
+        raise AppealError(
+            ngettext(
+                "Attach at most %(count)s file.", "Attach at most %(count)s files.", MAX_ATTACHMENTS
+            )
+            % {"count": MAX_ATTACHMENTS},
+            field="attachments",
+        )
+    checked = []
+    for file in files:
+        try:
+            checked.append(uploads.check(file))
+        except uploads.AttachmentError as error:
+            name = str(getattr(file, "name", "") or "")[:100]
+            raise AppealError(
+                _("File “%(name)s”: %(problem)s") % {"name": name, "problem": error.message}
+                if name
+                else error.message,
+                field="attachments",
+            ) from error
+    return checked
+
+
+def _store_attachments(appeal: Appeal, checked: list[uploads.CheckedFile]) -> None:
+    """Writes the files under random names; if a write fails, the files already written are
+    removed and the error rolls the appeal back."""
+    stored: list[tuple[Any, str]] = []
+    try:
+        for item in checked:
+            attachment = AppealAttachment(
+                appeal=appeal, content_type=item.content_type, size=len(item.data)
+            )
+            # A random name: nothing the applicant chose reaches the file system.
+            name = f"{secrets.token_urlsafe(12)}.{item.extension}"
+            attachment.file.save(name, ContentFile(item.data), save=False)
+            stored.append((attachment.file.storage, str(attachment.file.name)))
+            attachment.save()
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
 
 
 def _require_handler(actor: User, appeal: Appeal) -> None:
@@ -272,7 +328,8 @@ def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
         )
     before = appeal.executor.username if appeal.executor else None
     appeal.executor = executor
-    if appeal.status == Appeal.Status.REGISTERED:
+    first_considered = appeal.status == Appeal.Status.REGISTERED
+    if first_considered:
         appeal.status = Appeal.Status.IN_PROGRESS
     appeal.updated_at = timezone.now()
     appeal.save(update_fields=["executor", "status", "updated_at"])
@@ -280,6 +337,8 @@ def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
     _step(appeal, AppealStep.Action.ASSIGNED, actor, executor.get_full_name() or executor.username)
     _audit(appeal, actor, AuditEntry.Action.UPDATE, {"executor": [before, executor.username]})
     _notify_staff(appeal, executor, "assigned")
+    if first_considered:
+        _notify_applicant(appeal, "in_progress")
     return appeal
 
 
@@ -362,9 +421,10 @@ def appeal_extend(*, actor: User, appeal: Appeal, until: datetime.date, reason: 
         raise AppealError(_("Give the reason for the extension."), field="reason")
     before = appeal.effective_due
     appeal.extended_until = until
+    appeal.effective_due = until
     appeal.status = Appeal.Status.EXTENDED
     appeal.updated_at = timezone.now()
-    appeal.save(update_fields=["extended_until", "status", "updated_at"])
+    appeal.save(update_fields=["extended_until", "effective_due", "status", "updated_at"])
     _step(appeal, AppealStep.Action.EXTENDED, actor, reason.strip())
     _audit(appeal, actor, AuditEntry.Action.UPDATE, {"due": [str(before), str(until)]}, reason)
     _notify_applicant(appeal, "extended")
@@ -584,6 +644,7 @@ APPLICANT_MESSAGES: Mapping[str, Any] = {
         "Your appeal %(number)s has been sent on to the competent body: %(body)s. %(url)s"
     ),
     "answer": _("There is an answer to your appeal %(number)s: %(url)s"),
+    "in_progress": _("Your appeal %(number)s is being considered. Answer due: %(due)s. %(url)s"),
 }
 STAFF_MESSAGES: Mapping[str, Any] = {
     "assigned": _("Appeal %(number)s is assigned to you. Answer due: %(due)s."),

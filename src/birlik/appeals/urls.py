@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", views.register_choose, name="register_choose"),
     path("register/<int:body>/", views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
     path("<int:pk>/take-on/", views.take_on, name="take_on"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/note/", views.note, name="note"),

@@ -18,10 +18,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -31,11 +30,12 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.core.errors import DomainError
 from birlik.core.workdays import add_working_days
+from birlik.events import uploads
 from birlik.registry.models import Organisation
 from birlik.workspace.forms import show_domain_error
 
 from . import forms, services
-from .models import Appeal, AppealHandler, AppealStep, Proposal
+from .models import Appeal, AppealAttachment, AppealHandler, AppealStep, Proposal
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
@@ -76,21 +76,15 @@ def _body_in_scope(request: HttpRequest, pk: int) -> Organisation:
 # --- Inbox -----------------------------------------------------------------------------------
 
 
-def _with_due(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
-    return appeals.annotate(due=Coalesce(F("extended_until"), F("due_date")))
-
-
 def _due_between(first: Any = None, last: Any = None) -> Q:
-    """Appeals whose effective due date (the extension, else the due date) lies in a range."""
-    extended: dict[str, Any] = {"extended_until__isnull": False}
-    plain: dict[str, Any] = {"extended_until__isnull": True}
+    """Appeals whose effective due date (the extension, else the due date) lies in a range:
+    one indexed column, ``effective_due``, kept by the services."""
+    bounds: dict[str, Any] = {}
     if first is not None:
-        extended["extended_until__gte"] = first
-        plain["due_date__gte"] = first
+        bounds["effective_due__gte"] = first
     if last is not None:
-        extended["extended_until__lte"] = last
-        plain["due_date__lte"] = last
-    return Q(**extended) | Q(**plain)
+        bounds["effective_due__lte"] = last
+    return Q(**bounds)
 
 
 def queue_filter(appeals: QuerySet[Appeal], queue: str, user: Any) -> QuerySet[Appeal]:
@@ -116,7 +110,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     policies.require(request.user, "appeals.view_register")
     form = forms.InboxFilterForm(request.GET)
     filters = form.filters()
-    appeals = _with_due(policies.scoped(Appeal.objects.all(), request.user))
+    appeals = policies.scoped(Appeal.objects.all(), request.user)
     appeals = queue_filter(appeals, filters["queue"], request.user)
     if filters["status"]:
         appeals = appeals.filter(status=filters["status"])
@@ -131,7 +125,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             form.add_error("body", _("No body in your scope has this number."))
         else:
             appeals = appeals.filter(organisation__path__startswith=body.path)
-    order = ("due", "id") if filters["queue"] in {"open", "due_soon", "overdue"} else ("-id",)
+    order = (
+        ("effective_due", "id") if filters["queue"] in {"open", "due_soon", "overdue"} else ("-id",)
+    )
     # The register only: the text and the applicant's data are not even read.
     appeals = appeals.select_related("organisation", "executor").defer(
         "text",
@@ -307,6 +303,7 @@ def _render_detail(
             and policies.can(user, "appeals.approve_answer", appeal),
             "steps": list(steps),
             "handlers": list(appeal.handlers.select_related("user")) if sees_content else [],
+            "attachments": list(appeal.attachments.order_by("pk")) if sees_content else [],
             "forms": action_forms,
             "today": timezone.localdate(),
         },
@@ -317,6 +314,29 @@ def _render_detail(
 @staff_view
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _appeal(request, pk))
+
+
+@staff_view
+def attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
+    """An appeal's file, to its handlers only (the read is audited): never by MEDIA_URL."""
+    appeal = _appeal(request, pk)
+    services.appeal_read(actor=request.user, appeal=appeal)  # type: ignore[arg-type]
+    record = get_object_or_404(AppealAttachment, pk=attachment, appeal=appeal)
+    try:
+        handle = record.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    extension = uploads.EXTENSIONS.get(record.content_type, "bin")
+    response = FileResponse(
+        handle,
+        content_type=record.content_type,
+        as_attachment=not record.content_type.startswith("image/"),
+        filename=f"appeal-{appeal.number}-{record.pk}.{extension}",
+    )
+    # Whatever the file holds, it runs nothing in the platform's origin.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -391,6 +391,7 @@ class Writer:
             received_at=received_at,
             counted_from=counted_from,
             due_date=due,
+            effective_due=due,
             token=secrets.token_urlsafe(24),
             created_at=received_at,
             updated_at=received_at,
@@ -435,6 +436,7 @@ class Writer:
             until = due + datetime.timedelta(days=rng.randint(10, min(45, longest)))
             if extension_on <= self.cutoff:
                 appeal.extended_until = until
+                appeal.effective_due = until
                 status = Appeal.Status.EXTENDED
                 steps.append(
                     (AppealStep.Action.EXTENDED, executor, EXTENSION_REASONS[lang],

@@ -93,3 +93,23 @@ class AttachmentSizeLimit(SizeLimitUploadHandler):
                 request.attachment_too_large = True
             raise StopUpload(connection_reset=False)
         return raw_data
+
+
+class EachAttachmentSizeLimit(AttachmentSizeLimit):
+    """The same early stop for forms that take several files: the limit holds for each file,
+    and past ``max_files`` files the upload stops too (``request.attachment_too_many``)."""
+
+    def __init__(self, request: Any = None, *, max_files: int = 1) -> None:
+        super().__init__(request)
+        self.max_files = max_files
+        self.files = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        self.files += 1
+        self.received = 0
+        if self.files > self.max_files:
+            request: Any = self.request
+            if request is not None:
+                request.attachment_too_many = True
+            raise StopUpload(connection_reset=False)
+        super().new_file(*args, **kwargs)

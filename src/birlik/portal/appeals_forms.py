@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from birlik.appeals.models import Appeal
+from birlik.appeals.services import MAX_ATTACHMENTS
 from birlik.core.text import query_keys
+from birlik.events import uploads
 from birlik.geo.models import Region
 from birlik.registry.models import Organisation
 
@@ -32,6 +34,23 @@ class BodyChoice(forms.ModelChoiceField[Organisation]):
         if obj.region_id:
             return f"{obj.name} ({obj.region.name})"
         return str(obj.name)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service judges each by its content and size."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
 
 
 class AppealForm(forms.Form):
@@ -92,9 +111,22 @@ class AppealForm(forms.Form):
         ),
         required=False,
     )
+    # Last: if an upload is stopped for its size, the fields before it are kept.
+    attachments = MultipleFileField(
+        label=_("Attachments (optional)"),
+        required=False,
+        allow_empty_file=True,  # the service says so in its own words
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
 
     def __init__(self, *args: Any, preselected: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Up to %(count)s files: JPEG, PNG or WebP photos and PDF documents, "
+            "at most %(size)s MB each."
+        ) % {"count": MAX_ATTACHMENTS, "size": max(uploads.max_bytes() // (1024 * 1024), 1)}
         self.fields["applicant_name"].widget.attrs["autocomplete"] = "name"
         self.fields["applicant_address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["applicant_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")

@@ -14,14 +14,16 @@ from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from birlik.access.models import User
 from birlik.appeals.models import Appeal, AppealStep
-from birlik.appeals.services import AppealError, appeal_register, status_url
+from birlik.appeals.services import MAX_ATTACHMENTS, AppealError, appeal_register, status_url
+from birlik.events import uploads
 from birlik.registry.models import Organisation
 
 from .appeals_forms import AppealForm
@@ -81,16 +83,46 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@csrf_exempt
 def appeal_new(request: HttpRequest) -> HttpResponse:
+    # The size guard must be in place before the body is read, so the CSRF check (which reads
+    # the form) runs just after, in ``_appeal_new``.
+    request.upload_handlers.insert(
+        0, uploads.EachAttachmentSizeLimit(request, max_files=MAX_ATTACHMENTS)
+    )
+    return _appeal_new(request)
+
+
+def _upload_refused(request: HttpRequest) -> str | None:
+    """The message for an upload the size guard stopped, if it did."""
+    if getattr(request, "attachment_too_many", False):
+        return ngettext(
+            "Attach at most %(count)s file.", "Attach at most %(count)s files.", MAX_ATTACHMENTS
+        ) % {"count": MAX_ATTACHMENTS}
+    if getattr(request, "attachment_too_large", False):
+        return uploads.too_large_message()
+    return None
+
+
+@csrf_protect
+def _appeal_new(request: HttpRequest) -> HttpResponse:
     preselected = _preselected(request)
     initial = {"addressee": AppealForm.TO_BODY, "body": preselected.pk} if preselected else None
+    posted = request.method == "POST"
+    files = request.FILES if posted else None  # reading the body runs the size guard
+    refused = _upload_refused(request) if posted else None
     form = AppealForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        {} if refused else files,
         initial=initial,
         preselected=preselected,
     )
     status = 200
-    if request.method == "POST" and "find" in request.POST:
+    if refused:
+        form.is_valid()
+        form.add_error("attachments", refused)
+        status = 400
+    elif request.method == "POST" and "find" in request.POST:
         # Only the search for the body: show the matches, judge nothing yet.
         form._errors = ErrorDict()  # type: ignore[attr-defined]
     elif request.method == "POST":
@@ -118,6 +150,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                     region=data["region"] or (data["body"].region if data["body"] else None),
                     subject=data["subject"],
                     applicant_user=user,
+                    attachments=data["attachments"],
                 )
             except AppealError as error:
                 field = error.field if error.field in form.fields else None
