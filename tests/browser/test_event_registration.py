@@ -67,8 +67,8 @@ def test_a_citizen_registers_on_a_phone_and_sees_the_ticket_with_its_qr_code(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     axe_check(phone)
 
-    phone.get_by_label(kk("Full name"), exact=False).fill("Айгүл Серікқызы Нұрланова")
-    phone.get_by_label(kk("Mobile phone"), exact=False).fill("+7 701 234 56 78")
+    phone.get_by_role("textbox", name=kk("Full name")).fill("Айгүл Серікқызы Нұрланова")
+    phone.get_by_role("textbox", name=kk("Mobile phone")).fill("+7 701 234 56 78")
     phone.locator("#id_consent").check()
     phone.get_by_role("button", name=kk("Register")).click()
     phone.wait_for_load_state()
@@ -93,7 +93,7 @@ def test_a_registration_error_is_announced_and_linked_to_its_field(
     with translation.override("kk"):
         phone.goto(reverse("portal:event", kwargs={"pk": event.pk}))
 
-    phone.get_by_label(kk("Full name"), exact=False).fill("Айгүл")
+    phone.get_by_role("textbox", name=kk("Full name")).fill("Айгүл")
     phone.get_by_role("button", name=kk("Register")).click()
     phone.wait_for_load_state()
 
