@@ -64,6 +64,7 @@ def test_the_site_answers_again_once_the_database_is_back():
     assert client.get("/en/").status_code == 200
 
 
+@pytest.mark.django_db
 def test_a_database_error_raised_outside_the_view_is_also_a_503():
     def failing(request):
         raise OperationalError("server closed the connection unexpectedly")
@@ -73,6 +74,7 @@ def test_a_database_error_raised_outside_the_view_is_also_a_503():
     assert '<html lang="kk">' in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_other_errors_are_left_to_the_500_page():
     middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
     request = RequestFactory().get("/en/")
@@ -80,7 +82,7 @@ def test_other_errors_are_left_to_the_500_page():
     assert middleware(request).status_code == 200
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections between attempts
 def test_the_worker_waits_for_the_database_and_resumes(monkeypatch, capsys):
     from birlik import cli
 
@@ -103,7 +105,8 @@ def test_the_worker_waits_for_the_database_and_resumes(monkeypatch, capsys):
 
 
 @pytest.mark.django_db
-def test_the_worker_queues_the_waiting_notices_when_it_starts(monkeypatch):
+def test_the_worker_queues_the_waiting_notices_when_it_starts(monkeypatch, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
     from birlik import cli
