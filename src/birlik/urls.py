@@ -6,12 +6,23 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from birlik.core.views import health
 
-urlpatterns: list[URLPattern | URLResolver] = [path("health/", health, name="health")]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("health/", health, name="health"),
+    path("api/", include("birlik.api.urls")),
+]
 urlpatterns += i18n_patterns(
     path("", include("birlik.portal.urls")),
+    path("mediation/", include("birlik.mediation.portal_urls")),
+    path("charity/", include("birlik.charity.portal_urls")),
+    path("figures/", include("birlik.reports.portal_urls")),
+    path("open-data/", include("birlik.reports.documents.portal_urls")),
     path("account/", include("birlik.access.urls")),
     path("workspace/events/", include("birlik.events.urls")),
     path("workspace/appeals/", include("birlik.appeals.urls")),
+    path("workspace/mediation/", include("birlik.mediation.urls")),
+    path("workspace/charity/", include("birlik.charity.urls")),
+    path("workspace/reports/documents/", include("birlik.reports.documents.urls")),
+    path("workspace/reports/", include("birlik.reports.urls")),
     path("workspace/", include("birlik.workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -31,6 +31,7 @@ class Role(models.TextChoices):
     BODY_STAFF = "body_staff", _("staff of a body")
     ANALYST = "analyst", _("analyst")
     AUDITOR = "auditor", _("auditor")
+    CENTRE_HEAD = "centre_head", _("head of a centre")
 
 
 class Grant(models.Model):

@@ -18,7 +18,9 @@ from django.http import Http404
 
 from .models import Role
 
-STAFF_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.BODY_STAFF})
+STAFF_ROLES = frozenset(
+    {Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.BODY_STAFF, Role.CENTRE_HEAD}
+)
 MANAGER_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR})
 PERSONAL_DATA_ROLES = STAFF_ROLES | {Role.AUDITOR}
 AUDIT_ROLES = MANAGER_ROLES | {Role.AUDITOR}
@@ -27,7 +29,9 @@ ALL_ROLES = frozenset(Role)
 # Roles each role may hand out, within its own subtree.
 GRANTABLE: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: ALL_ROLES,
-    Role.REGIONAL_COORDINATOR: frozenset({Role.BODY_STAFF, Role.ANALYST, Role.AUDITOR}),
+    Role.REGIONAL_COORDINATOR: frozenset(
+        {Role.BODY_STAFF, Role.CENTRE_HEAD, Role.ANALYST, Role.AUDITOR}
+    ),
 }
 
 M = TypeVar("M", bound=Model)

@@ -35,6 +35,9 @@ from birlik.registry.models import (
     Person,
 )
 
+from . import charity as demo_charity
+from . import mediation as demo_mediation
+from . import plans as demo_plans
 from .appeals import demo_appeals_seed
 from .events import demo_events_seed
 from .plan import (
@@ -83,7 +86,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("staff_elders", "Болат Жұмабаев", "kk", Role.BODY_STAFF, "district_elders",
              "body staff — a district council of elders in Pavlodar Region"),
 )  # fmt: skip
-DEMO_LOGINS: list[tuple[str, str]] = [(user.username, user.description) for user in DEMO_USERS]
+DEMO_LOGINS: list[tuple[str, str]] = [
+    *((user.username, user.description) for user in DEMO_USERS),
+    *demo_mediation.LOGINS,
+    *demo_charity.LOGINS,
+]
 
 
 class DemoError(DomainError):
@@ -328,6 +335,37 @@ def _add_appeals(*, scale: float, seed: int) -> bool:
     return True
 
 
+def _seed_later_steps(*, scale: float, seed: int, progress: bool) -> dict[str, int]:
+    """Mediation, charity and the national plan: each adds its records once."""
+    added: dict[str, int] = {}
+    added.update(demo_mediation.demo_mediation_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_charity.demo_charity_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_plans.demo_plans_seed(scale=scale, seed=seed, progress=progress))
+    return added
+
+
+def _add_later_steps(*, scale: float, seed: int, progress: bool) -> bool:
+    usernames = [user.username for user in DEMO_USERS]
+    if User.objects.filter(username__in=usernames).count() != len(usernames):
+        return False
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is None:
+        return False
+    added = _seed_later_steps(scale=scale, seed=seed, progress=progress)
+    if not added:
+        return False
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.IMPORT,
+        obj=root,
+        organisation_path=root.path,
+        changes={key: [0, value] for key, value in added.items()},
+        note=f"demo data added, scale {scale:g}, seed {seed}",
+    )
+    transaction.on_commit(kpi.invalidate)
+    return True
+
+
 @transaction.atomic
 def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -> bool:
     """Creates the national demo network and its activity once; False (and nothing written) if
@@ -341,12 +379,14 @@ def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -
     list(OrganisationKind.objects.select_for_update().filter(code="secretariat"))
     if demo_present():
         added = _add_activity(progress=progress, scale=scale, seed=seed)
-        return _add_appeals(scale=scale, seed=seed) or added
+        added = _add_appeals(scale=scale, seed=seed) or added
+        return _add_later_steps(scale=scale, seed=seed, progress=progress) or added
     plan = build_plan(territory_from_database(), scale=scale, seed=seed)
     with translation.override("kk"):
         marks = _write(plan, progress=progress)
     activity = demo_events_seed(scale=scale, seed=seed, progress=progress)
     appeals = demo_appeals_seed(scale=scale, seed=seed)
+    later = _seed_later_steps(scale=scale, seed=seed, progress=progress)
     audit_record(
         actor=None,
         action=AuditEntry.Action.IMPORT,
@@ -359,6 +399,7 @@ def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -
             "registrations": [0, activity.registrations],
             "appeals": [0, appeals.appeals],
             "proposals": [0, appeals.proposals],
+            **{key: [0, value] for key, value in later.items()},
         },
         note=f"demo data, scale {scale:g}, seed {seed}",
     )
