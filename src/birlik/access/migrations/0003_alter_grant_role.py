@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0002_initial'),
+        ("access", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='grant',
-            name='role',
-            field=models.CharField(choices=[('national_admin', 'national administrator'), ('regional_coordinator', 'regional coordinator'), ('body_staff', 'staff of a body'), ('analyst', 'analyst'), ('auditor', 'auditor'), ('centre_head', 'head of a centre')], max_length=30, verbose_name='role'),
+            model_name="grant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("national_admin", "national administrator"),
+                    ("regional_coordinator", "regional coordinator"),
+                    ("body_staff", "staff of a body"),
+                    ("analyst", "analyst"),
+                    ("auditor", "auditor"),
+                    ("centre_head", "head of a centre"),
+                ],
+                max_length=30,
+                verbose_name="role",
+            ),
         ),
     ]
