@@ -6,3 +6,6 @@ class MediationConfig(AppConfig):
     name = "birlik.mediation"
     label = "mediation"
     verbose_name = _("Mediation")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 - registers the permissions and scope rules
