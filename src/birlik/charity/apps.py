@@ -6,3 +6,6 @@ class CharityConfig(AppConfig):
     name = "birlik.charity"
     label = "charity"
     verbose_name = _("Charity")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 - registers the permissions and scope rules

@@ -1,0 +1,153 @@
+"""Reads shared by the workspace, the portal and the exports of charity."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from birlik.access import policies
+
+from .models import Beneficiary, Distribution, Donation, HelpRequest, Project, Stock, Story
+
+LEDGER_LINES = 500
+
+
+@dataclass
+class Ledger:
+    project: Project
+    money_in: int
+    money_out: int
+    money_left: int
+    stock: list[Stock]
+    donations: list[Donation] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    donations_total: int = 0
+    distributions_total: int = 0
+
+    @property
+    def balances(self) -> bool:
+        return self.money_in == self.money_out + self.money_left and all(
+            s.quantity_in == s.quantity_out + s.quantity_left for s in self.stock
+        )
+
+    @property
+    def in_kind_in(self) -> int:
+        return sum(s.value_in for s in self.stock)
+
+    @property
+    def in_kind_out(self) -> int:
+        return sum(s.value_out for s in self.stock)
+
+
+def ledger(project: Project, *, lines: int = LEDGER_LINES) -> Ledger:
+    """Totals from the maintained running sums, and the latest entries (donors by receipt)."""
+    project.refresh_from_db(fields=["money_in", "money_out"])
+    donations = Donation.objects.filter(project=project).defer(
+        "donor_name", "donor_phone", "donor_email", "donor_bin", "donor_iin_digest"
+    )
+    distributions = Distribution.objects.filter(project=project).select_related("request")
+    return Ledger(
+        project=project,
+        money_in=project.money_in,
+        money_out=project.money_out,
+        money_left=project.money_left,
+        stock=list(Stock.objects.filter(project=project)),
+        donations=list(donations.order_by("-received_on", "-id")[:lines]),
+        distributions=list(
+            distributions.only(
+                "pk",
+                "kind",
+                "amount",
+                "item",
+                "quantity",
+                "value",
+                "delivered_on",
+                "cancelled_at",
+                "request__number",
+            ).order_by("-delivered_on", "-id")[:lines]
+        ),
+        donations_total=donations.count(),
+        distributions_total=distributions.count(),
+    )
+
+
+def ledger_workbook(project: Project) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(_("Totals"))
+    project.refresh_from_db(fields=["money_in", "money_out"])
+    summary.append([_("Project"), str(project.title)])
+    summary.append([_("Money received, KZT"), project.money_in])
+    summary.append([_("Money distributed, KZT"), project.money_out])
+    summary.append([_("Money remaining, KZT"), project.money_left])
+    summary.append([])
+    summary.append(
+        [_("Item"), _("Quantity received"), _("Quantity distributed"), _("Quantity remaining"),
+         _("Value received, KZT"), _("Value distributed, KZT"), _("Value remaining, KZT")]
+    )  # fmt: skip
+    for stock in Stock.objects.filter(project=project):
+        summary.append(
+            [stock.name, stock.quantity_in, stock.quantity_out, stock.quantity_left,
+             stock.value_in, stock.value_out, stock.value_left]
+        )  # fmt: skip
+    gifts = book.create_sheet(_("Donations"))
+    gifts.append(
+        [_("Receipt"), _("Received on"), _("Kind"), _("Amount, KZT"), _("Item"), _("Quantity"),
+         _("Value, KZT"), _("Cancelled")]
+    )  # fmt: skip
+    for d in Donation.objects.filter(project=project).order_by("received_on", "id").iterator():
+        gifts.append(
+            [d.receipt_number, d.received_on, d.get_kind_display(), d.amount, d.item, d.quantity,
+             d.value, "✓" if d.cancelled_at else ""]
+        )  # fmt: skip
+    handed = book.create_sheet(_("Distributions"))
+    handed.append(
+        [_("Request"), _("Delivered on"), _("Kind"), _("Amount, KZT"), _("Item"), _("Quantity"),
+         _("Value, KZT"), _("Cancelled")]
+    )  # fmt: skip
+    rows = Distribution.objects.filter(project=project).select_related("request")
+    for x in rows.order_by("delivered_on", "id").iterator(chunk_size=1000):
+        handed.append(
+            [x.request.number, x.delivered_on, x.get_kind_display(), x.amount, x.item, x.quantity,
+             x.value, "✓" if x.cancelled_at else ""]
+        )  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def readable_beneficiaries(user: Any) -> QuerySet[Beneficiary]:
+    """Beneficiaries whose data the user may read: named caseworker or head of the centre."""
+    return (
+        policies.scoped(Beneficiary.objects.all(), user)
+        .select_related("request", "request__centre")
+        .order_by("request__received_at", "request_id")
+    )
+
+
+def open_requests() -> QuerySet[HelpRequest]:
+    """Requests open for help, with the anonymous fields only (for the portal)."""
+    return (
+        HelpRequest.objects.filter(status__in=HelpRequest.OPEN_FOR_HELP)
+        .select_related("region", "district")
+        .defer("need", "visit_note", "reason")
+        .order_by("urgency", "-verified_at", "-id")
+    )
+
+
+def published_stories() -> QuerySet[Story]:
+    return (
+        Story.objects.filter(published_at__isnull=False, withdrawn_at__isnull=True)
+        .select_related("request", "request__region")
+        .order_by("-published_at", "-id")
+    )
+
+
+def counts_by_category() -> dict[str, int]:
+    rows = HelpRequest.objects.filter(status__in=HelpRequest.OPEN_FOR_HELP).values("category")
+    return {r["category"]: r["n"] for r in rows.annotate(n=Count("id")).order_by()}
