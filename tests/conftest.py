@@ -126,6 +126,16 @@ def login(client):
     return do
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (``kpi.cached``, report rows) belong to one test: rolled-back tests never
+    run the on-commit ``kpi.invalidate``, so a figure cached by one test would leak into the
+    next in the process-wide local-memory cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """PBKDF2 at production strength would dominate the run; tests use a cheap hasher."""

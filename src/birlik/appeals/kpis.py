@@ -253,3 +253,90 @@ for _offset, (_key, _name, _condition) in enumerate(
 @dimension_labels("appeal_kind")
 def appeal_kind_labels() -> dict[str, str]:
     return {code: str(label) for code, label in Appeal.Kind.choices}
+
+
+# --- Cubes for dashboards: month × region × kind of body ---------------------------------------
+
+
+def _appeals_cube(qs: QuerySet[Appeal], period: Period) -> list[Row]:
+    from birlik.events.kpis import monthly_cube
+
+    return monthly_cube(
+        qs,
+        "received_at",
+        "organisation__region_id",
+        "organisation__kind_id",
+        {"appeals": None},
+        period,
+    )["appeals"]
+
+
+@indicator(
+    "appeals.received_cube",
+    name=_("Appeals received by month, region and kind of body"),
+    unit=_("appeals"),
+    dimensions=("month", "region", "kind"),
+    order=430,
+    description=_(
+        "Appeals received in the period (anonymous ones included), by month received (Almaty "
+        "time), region and kind of the body that received them."
+    ),
+)
+def received_cube(period: Period, region: Region | None) -> list[Row]:
+    return _appeals_cube(received(period, region), period)
+
+
+@indicator(
+    "appeals.answered_on_time_cube",
+    name=_("Appeals answered on time by month, region and kind of body"),
+    unit=_("appeals"),
+    dimensions=("month", "region", "kind"),
+    order=431,
+    description=_(
+        "Appeals received in the period and answered by their term (an extension included), by "
+        "month received, region and kind of the body that received them."
+    ),
+)
+def answered_on_time_cube(period: Period, region: Region | None) -> list[Row]:
+    return _appeals_cube(_with_terms(received(period, region)).filter(ANSWERED_ON_TIME), period)
+
+
+def _appeals_by_district(qs: QuerySet[Appeal]) -> list[Row]:
+    rows = (
+        qs.values("organisation__district__kato")
+        .annotate(value=Count("id"))
+        .order_by("organisation__district__kato")
+    )
+    return [
+        {"district": r["organisation__district__kato"] or "none", "value": r["value"]} for r in rows
+    ]
+
+
+@indicator(
+    "appeals.received_by_district",
+    name=_("Appeals received by district"),
+    unit=_("appeals"),
+    dimensions=("district",),
+    order=432,
+    description=_(
+        "Appeals received in the period, by district of the body that received them; bodies of "
+        "a whole region are counted under “district not given”."
+    ),
+)
+def received_by_district(period: Period, region: Region | None) -> list[Row]:
+    return _appeals_by_district(received(period, region))
+
+
+@indicator(
+    "appeals.answered_on_time_by_district",
+    name=_("Appeals answered on time by district"),
+    unit=_("appeals"),
+    dimensions=("district",),
+    order=433,
+    description=_(
+        "Appeals received in the period and answered by their term, by district of the body "
+        "that received them."
+    ),
+)
+def answered_on_time_by_district(period: Period, region: Region | None) -> list[Row]:
+    return _appeals_by_district(_with_terms(received(period, region)).filter(ANSWERED_ON_TIME))

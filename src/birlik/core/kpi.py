@@ -44,6 +44,27 @@ class Indicator:
     compute: Callable[[Period, Any], list[Row]]
     description: str | Promise = ""
     order: int = 1000
+    # Whether the rows add up to a meaningful total: not for averages and shares, nor for rows
+    # that overlap (an event with two audiences is in both rows). None: all but "%" units.
+    additive: bool | None = None
+
+    @property
+    def is_additive(self) -> bool:
+        if self.additive is not None:
+            return self.additive
+        return str(self.unit) != "%"
+
+
+def total_of(item: Indicator, rows: list[Row]) -> float | None:
+    """The indicator's total over its rows: the one value when it has no dimensions, the sum
+    when its rows add up, otherwise None (no honest total exists)."""
+    if not item.dimensions:
+        if rows:
+            return rows[0]["value"]  # type: ignore[no-any-return]
+        return 0 if item.is_additive else None
+    if item.is_additive:
+        return sum(row["value"] for row in rows)
+    return None
 
 
 @dataclass
@@ -64,6 +85,7 @@ def indicator(
     dimensions: tuple[str, ...] = (),
     description: str | Promise = "",
     order: int = 1000,
+    additive: bool | None = None,
 ) -> Callable[[Callable[[Period, Any], list[Row]]], Callable[[Period, Any], list[Row]]]:
     """Declare an indicator: the decorated function returns rows of dimension codes + value."""
 
@@ -76,6 +98,7 @@ def indicator(
             compute=func,
             description=description,
             order=order,
+            additive=additive,
         )
         return func
 
@@ -138,7 +161,7 @@ def compute_all(period: Period, region: Any = None) -> list[dict[str, Any]]:
                 "name": str(item.name),
                 "unit": str(item.unit),
                 "dimensions": list(item.dimensions),
-                "total": sum(row["value"] for row in rows),
+                "total": total_of(item, rows),
                 "rows": rows,
             }
         )
@@ -154,6 +177,12 @@ def invalidate() -> None:
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 2, None)
+
+
+def version() -> int:
+    """The number of the current state of the figures: it grows with each ``invalidate``."""
+    value = cache.get_or_set(_VERSION_KEY, 1, None)
+    return int(value) if value is not None else 1
 
 
 def cached(name: str, builder: Callable[[], Any], timeout: int = 300) -> Any:

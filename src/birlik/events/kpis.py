@@ -60,6 +60,7 @@ def _declare(measure: str, dim: str, field: str, order: int) -> None:
         unit=unit,
         dimensions=(dim,),
         order=order,
+        additive=dim != "audience",  # an event with several audiences is in several rows
         description=_(
             "Participants: people checked in online plus those the organiser reported; an event "
             "with several audiences counts for each of them."
@@ -120,3 +121,221 @@ def audience_labels() -> dict[str, str]:
 @dimension_labels("event_kind")
 def event_kind_labels() -> dict[str, str]:
     return {code: str(label) for code, label in Event.Kind.choices}
+
+
+# --- Cubes for dashboards: month × region × kind of body ---------------------------------------
+# One grouped query gives every breakdown a dashboard draws (by region, by month, by kind, each
+# filtered by kind of body), so the figures on a page and in the annual report stay equal.
+
+CUBE_DIMENSIONS = ("month", "region", "kind")
+
+
+def month_bounds(period: Period) -> list[tuple[str, datetime.datetime, datetime.datetime]]:
+    """Each month the period touches: its code and the moments it starts and ends (Almaty)."""
+    months = []
+    day = period.start
+    while day <= period.end:
+        following = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        last = min(period.end, following - datetime.timedelta(days=1))
+        months.append(
+            (
+                day.strftime("%Y-%m"),
+                _local_midnight(day),
+                _local_midnight(last + datetime.timedelta(days=1)),
+            )
+        )
+        day = following
+    return months
+
+
+def monthly_cube(
+    qs: QuerySet,  # type: ignore[type-arg]
+    moment: str,
+    region: str,
+    kind: str,
+    measures: dict[str, str | None],
+    period: Period,
+) -> dict[str, list[Row]]:
+    """Rows month × region × kind for each measure (name → field to sum, or None to count),
+    in one grouped query: one conditional aggregate per month and measure (a range on the
+    indexed column, no date function per row), grouped by ids named from the small region and
+    kind tables."""
+    from birlik.registry.models import OrganisationKind
+
+    months = month_bounds(period)
+    aggregates = {}
+    for name, field in measures.items():
+        for index, (_code, start, end) in enumerate(months):
+            within = Q(**{f"{moment}__gte": start, f"{moment}__lt": end})
+            aggregates[f"{name}_{index}"] = (
+                Sum(field, filter=within) if field else Count("id", filter=within)
+            )
+    grouped = list(qs.values(region, kind).annotate(**aggregates).order_by())
+    regions = dict(Region.objects.values_list("pk", "iso"))
+    kinds = dict(OrganisationKind.objects.values_list("pk", "code"))
+    result: dict[str, list[Row]] = {}
+    for name in measures:
+        rows: list[Row] = []
+        for group in grouped:
+            for index, (code, _start, _end) in enumerate(months):
+                amount = group[f"{name}_{index}"] or 0
+                if amount:
+                    rows.append(
+                        {
+                            "month": code,
+                            "region": regions.get(group[region], "none"),
+                            "kind": kinds.get(group[kind], "none"),
+                            "value": amount,
+                        }
+                    )
+        rows.sort(key=lambda row: (row["month"], row["region"], row["kind"]))
+        result[name] = rows
+    return result
+
+
+def _whole_months(period: Period) -> tuple[list[datetime.date], list[Period]]:
+    """The calendar months the period covers whole, and the pieces of months it cuts."""
+    whole: list[datetime.date] = []
+    pieces: list[Period] = []
+    day = period.start
+    while day <= period.end:
+        first = day.replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        last = following - datetime.timedelta(days=1)
+        if day == first and period.end >= last:
+            whole.append(first)
+        else:
+            pieces.append(Period(day, min(period.end, last)))
+        day = following
+    return whole, pieces
+
+
+def _from_rollup(period: Period, region: Region | None) -> dict[str, list[Row]]:
+    """Whole months from the rollup ``EventMonthFigure``, cut months counted from the events."""
+    from birlik.registry.models import OrganisationKind
+
+    from .models import EventMonthFigure
+
+    whole, pieces = _whole_months(period)
+    regions = dict(Region.objects.values_list("pk", "iso"))
+    kinds = dict(OrganisationKind.objects.values_list("pk", "code"))
+    result: dict[str, list[Row]] = {"events": [], "participants": []}
+    stored = EventMonthFigure.objects.filter(month__in=whole)
+    if region is not None:
+        stored = stored.filter(region=region)
+    for month, region_id, kind_id, events, participants in stored.values_list(
+        "month", "region_id", "kind_id", "events", "participants"
+    ):
+        base = {
+            "month": month.strftime("%Y-%m"),
+            "region": regions.get(region_id, "none"),
+            "kind": kinds.get(kind_id, "none"),
+        }
+        if events:
+            result["events"].append({**base, "value": events})
+        if participants:
+            result["participants"].append({**base, "value": participants})
+    for piece in pieces:
+        counted = _count_cubes(piece, region)
+        for name in result:
+            result[name].extend(counted[name])
+    for rows in result.values():
+        rows.sort(key=lambda row: (row["month"], row["region"], row["kind"]))
+    return result
+
+
+def _count_cubes(period: Period, region: Region | None) -> dict[str, list[Row]]:
+    return monthly_cube(
+        held_events(period, region),
+        "starts_at",
+        "region_id",
+        "organiser__kind_id",
+        {"events": None, "participants": "participants_total"},
+        period,
+    )
+
+
+def _cubes(period: Period, region: Region | None) -> dict[str, list[Row]]:
+    """Events and participants cubes: from the rollup once it is built (whole months), else
+    counted from the events in one query; the second indicator asked in the same state of the
+    figures reuses the first one's answer."""
+    from birlik.core.kpi import cached
+
+    from .models import EventFiguresBuilt
+
+    def build() -> dict[str, list[Row]]:
+        if EventFiguresBuilt.objects.exists():
+            return _from_rollup(period, region)
+        return _count_cubes(period, region)
+
+    iso = region.iso if region is not None else "all"
+    value: dict[str, list[Row]] = cached(
+        f"events:cubes:{period.start}:{period.end}:{iso}", build, timeout=60
+    )
+    return value
+
+
+@indicator(
+    "events.events_cube",
+    name=_("Events held by month, region and kind of body"),
+    unit=_("events"),
+    dimensions=CUBE_DIMENSIONS,
+    order=150,
+    description=_(
+        "Events held (or reported as held) that started in the period, by month of their start "
+        "(Almaty time), region of the event and kind of the organising body."
+    ),
+)
+def events_cube(period: Period, region: Region | None) -> list[Row]:
+    return _cubes(period, region)["events"]
+
+
+@indicator(
+    "events.participants_cube",
+    name=_("Participants by month, region and kind of body"),
+    unit=_("participants"),
+    dimensions=CUBE_DIMENSIONS,
+    order=250,
+    description=_(
+        "Participants of the events held in the period (people checked in online plus those the "
+        "organiser reported), by month, region of the event and kind of the organising body."
+    ),
+)
+def participants_cube(period: Period, region: Region | None) -> list[Row]:
+    return _cubes(period, region)["participants"]
+
+
+def _by_district(qs: QuerySet[Event], measure: str) -> list[Row]:
+    value = Count("id") if measure == "events" else Sum("participants_total")
+    rows = qs.values("district__kato").annotate(value=value).order_by("district__kato")
+    return [{"district": r["district__kato"] or "none", "value": r["value"] or 0} for r in rows]
+
+
+@indicator(
+    "events.events_by_district",
+    name=_("Events held by district"),
+    unit=_("events"),
+    dimensions=("district",),
+    order=160,
+    description=_(
+        "Events held (or reported as held) that started in the period, by district of the event; "
+        "events with no district given are counted under “district not given”."
+    ),
+)
+def events_by_district(period: Period, region: Region | None) -> list[Row]:
+    return _by_district(held_events(period, region), "events")
+
+
+@indicator(
+    "events.participants_by_district",
+    name=_("Participants by district"),
+    unit=_("participants"),
+    dimensions=("district",),
+    order=260,
+    description=_(
+        "Participants of the events held in the period, by district of the event; events with no "
+        "district given are counted under “district not given”."
+    ),
+)
+def participants_by_district(period: Period, region: Region | None) -> list[Row]:
+    return _by_district(held_events(period, region), "participants")

@@ -168,6 +168,8 @@ class Event(models.Model):
             models.Index(fields=["organiser", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["programme", "starts_at"]),
+            # integrations poll "what changed since" (API filter updated_since)
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -315,3 +317,37 @@ class EventAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.caption or str(self.file.name)
+
+
+class EventMonthFigure(models.Model):
+    """The rollup the dashboards read: events held and their participants per month (Almaty
+    time), region of the event and kind of the organising body. Kept by ``events.services``
+    (each write that changes a figure recounts its month and region) and rebuilt whole by
+    ``event_figures_rebuild`` (the demo, the benchmark, the nightly job)."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    kind = models.ForeignKey(
+        "registry.OrganisationKind", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    events = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "kind"], name="events_month_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id} {self.kind_id}: {self.events}"
+
+
+class EventFiguresBuilt(models.Model):
+    """Present once the rollup has been built: until then the figures count the events."""
+
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M}"

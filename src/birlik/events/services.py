@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,15 @@ from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
 
 from . import uploads
-from .models import Audience, Event, EventAttachment, EventReport, Registration
+from .models import (
+    Audience,
+    Event,
+    EventAttachment,
+    EventFiguresBuilt,
+    EventMonthFigure,
+    EventReport,
+    Registration,
+)
 
 LANGS = ("kk", "ru", "en")
 EVENT_FIELDS = [
@@ -69,8 +77,86 @@ class RegistrationError(EventError):
     pass
 
 
-def _changed() -> None:
+def _changed(*events: Event, also: Iterable[tuple[datetime.date, int]] = ()) -> None:
+    """Figures change on commit: the cache is dropped and the rollup of the events' months and
+    regions (and of ``also``, where an event was before a change) is recounted."""
     transaction.on_commit(kpi.invalidate)
+    partitions = {_partition(event) for event in events} | set(also)
+    if partitions:
+        transaction.on_commit(lambda: event_figures_refresh(partitions=partitions))
+
+
+def _partition(event: Event) -> tuple[datetime.date, int]:
+    return timezone.localtime(event.starts_at).date().replace(day=1), event.region_id
+
+
+@transaction.atomic
+def event_figures_refresh(*, partitions: Iterable[tuple[datetime.date, int]]) -> None:
+    """Recount the rollup (``EventMonthFigure``) of these (month, region) from the events."""
+    from .kpis import HELD
+
+    built = EventFiguresBuilt.objects.select_for_update().first()
+    if built is None:
+        return  # no rollup yet: the figures count the events themselves
+    zone = timezone.get_current_timezone()
+    for month, region_id in sorted(partitions):
+        start = datetime.datetime.combine(month, datetime.time.min, tzinfo=zone)
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        end = datetime.datetime.combine(following, datetime.time.min, tzinfo=zone)
+        counted = (
+            Event.objects.filter(HELD, region_id=region_id, starts_at__gte=start, starts_at__lt=end)
+            .values("organiser__kind_id")
+            .annotate(events=Count("id"), participants=Sum("participants_total"))
+            .order_by()
+        )
+        EventMonthFigure.objects.filter(month=month, region_id=region_id).delete()
+        EventMonthFigure.objects.bulk_create(
+            EventMonthFigure(
+                month=month,
+                region_id=region_id,
+                kind_id=row["organiser__kind_id"],
+                events=row["events"],
+                participants=row["participants"] or 0,
+            )
+            for row in counted
+        )
+
+
+@transaction.atomic
+def event_figures_rebuild() -> int:
+    """Build the whole rollup again from the events; returns its number of rows."""
+    from django.db.models.functions import TruncMonth
+
+    from .kpis import HELD
+
+    zone = timezone.get_current_timezone()
+    counted = (
+        Event.objects.filter(HELD)
+        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+        .values("month", "region_id", "organiser__kind_id")
+        .annotate(events=Count("id"), participants=Sum("participants_total"))
+        .order_by()
+    )
+    EventFiguresBuilt.objects.all().delete()
+    EventMonthFigure.objects.all().delete()
+    rows = EventMonthFigure.objects.bulk_create(
+        (
+            EventMonthFigure(
+                month=timezone.localtime(row["month"], zone).date()
+                if isinstance(row["month"], datetime.datetime)
+                else row["month"],
+                region_id=row["region_id"],
+                kind_id=row["organiser__kind_id"],
+                events=row["events"],
+                participants=row["participants"] or 0,
+            )
+            for row in counted
+        ),
+        batch_size=2000,
+    )
+    EventFiguresBuilt.objects.create()
+    transaction.on_commit(kpi.invalidate)
+    return len(rows)
 
 
 # --- Participants ----------------------------------------------------------------------------
@@ -191,7 +277,7 @@ def event_create(
         organisation_path=organiser.path,
         changes=diff({}, snapshot(event, EVENT_FIELDS)),
     )
-    _changed()
+    _changed(event)
     return event
 
 
@@ -215,6 +301,7 @@ def event_update(
             _("These fields cannot be set here: %(fields)s")
             % {"fields": ", ".join(sorted(unknown))}
         )
+    previous = _partition(event)
     before = snapshot(event, EVENT_FIELDS)
     old_capacity = event.capacity
     for field, value in _prepare(data).items():
@@ -237,7 +324,7 @@ def event_update(
         )
     if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
         _promote_waitlist(event)
-    _changed()
+    _changed(event, also=[previous])
     return event
 
 
@@ -254,7 +341,7 @@ def _set_status(*, actor: User, event: Event, status: str, note: str = "") -> Ev
         changes=diff(before, snapshot(event, ["status"])),
         note=note,
     )
-    _changed()
+    _changed(event)
     return event
 
 
@@ -463,7 +550,7 @@ def _recount(event: Event) -> None:
         reported_count=reported,
         participants_total=(count + reported) if held else 0,
     )
-    _changed()
+    _changed(event)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ def members_by_kind(period: Period, region: Region | None) -> list[Row]:
     unit=_("bodies"),
     dimensions=("region", "kind"),
     order=30,
+    description=_(
+        "Bodies active at the end of the period (or today), by region and kind of body; bodies "
+        "with no region (national ones) are not counted here."
+    ),
 )
 def bodies_by_region(period: Period, region: Region | None) -> list[Row]:
     rows = (
@@ -87,6 +91,10 @@ def bodies_by_region(period: Period, region: Region | None) -> list[Row]:
     unit=_("people"),
     dimensions=("region", "kind"),
     order=40,
+    description=_(
+        "People holding a term in a body at the end of the period (or today), by region and kind "
+        "of body; a person in two bodies of a region counts once there."
+    ),
 )
 def members_by_region(period: Period, region: Region | None) -> list[Row]:
     rows = (
@@ -114,3 +122,12 @@ def kind_labels() -> dict[str, str]:
 @dimension_labels("region")
 def region_labels() -> dict[str, str]:
     return {region.iso: region.name for region in Region.objects.all()}
+
+
+@dimension_labels("district")
+def district_labels() -> dict[str, str]:
+    from birlik.geo.models import District
+
+    labels = {district.kato: district.name for district in District.objects.all()}
+    labels["none"] = str(_("district not given"))
+    return labels

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "birlik.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 - registers the permissions
