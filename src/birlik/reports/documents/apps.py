@@ -6,3 +6,6 @@ class ReportDocumentsConfig(AppConfig):
     name = "birlik.reports.documents"
     label = "report_documents"
     verbose_name = _("Report documents")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 - registers the permissions and scope rules
