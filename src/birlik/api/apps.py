@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "birlik.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 - registers the permissions and scope rules
