@@ -1,4 +1,5 @@
-"""Screenshots of the portal for docs/: the Kazakh home page (full page) and its map.
+"""Screenshots for docs/: the home page and its map, the public dashboard, mediation and charity
+pages, and a regional coordinator's dashboard against the plan.
 
 Starts nothing: point it at a running Birlik (``make screenshots`` starts a throw-away demo
 server and calls this). Uses Debian's chromium through Playwright, never a downloaded browser.
@@ -29,6 +30,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+PUBLIC_PAGES = [
+    ("figures", "figures/"),
+    ("mediation", "mediation/"),
+    ("charity", "charity/"),
+]
+STAFF_PAGES = [
+    ("dashboard-coordinator", "workspace/reports/"),
+    ("plan-coordinator", "workspace/reports/plans/"),
+]
+DEMO_PASSWORD = "birlik-demo-2026"  # noqa: S105 - the published demo password
+
+
 def take(base_url: str, out: Path, language: str) -> list[Path]:
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -51,8 +64,26 @@ def take(base_url: str, out: Path, language: str) -> list[Path]:
         page.wait_for_selector("#map", state="visible", timeout=15_000)
         page.screenshot(path=str(home), full_page=True)
         page.locator("#map").screenshot(path=str(map_shot))
+        shots = [home, map_shot]
+        base = base_url.rstrip("/")
+        for name, path in PUBLIC_PAGES:
+            shot = out / f"{name}-{language}.png"
+            page.goto(f"{base}/{language}/{path}", wait_until="networkidle")
+            page.screenshot(path=str(shot), full_page=True)
+            shots.append(shot)
+        # A regional coordinator's own region against the plan (demo login).
+        page.goto(f"{base}/{language}/account/login/", wait_until="networkidle")
+        page.fill("input[name=username]", "coordinator_pavlodar")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.locator("form input[name=password]").press("Enter")
+        page.wait_for_load_state("networkidle")
+        for name, path in STAFF_PAGES:
+            shot = out / f"{name}-{language}.png"
+            page.goto(f"{base}/{language}/{path}", wait_until="networkidle")
+            page.screenshot(path=str(shot), full_page=True)
+            shots.append(shot)
         browser.close()
-    return [home, map_shot]
+    return shots
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -240,3 +240,34 @@ def test_pages_declare_the_language_they_are_shown_in(client, language):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
     assert f'<html lang="{language}"' in response.content.decode()
+
+
+# Names xgettext (makemessages) extracts from; an alias such as `gettext_lazy as _lazy` would
+# hide its strings from the catalogue, and the page would show English.
+EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_translation_functions_are_imported_under_names_makemessages_extracts():
+    wrong = []
+    for path in sorted(SOURCE_DIR.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    name = alias.asname or alias.name
+                    if alias.name in EXTRACTED_NAMES and name not in EXTRACTED_NAMES:
+                        wrong.append(f"{path.relative_to(SOURCE_DIR)}: {alias.name} as {name}")
+    assert not wrong, "\n".join(wrong)

@@ -168,21 +168,27 @@ DAILY_CHECK_S = 3600
 
 
 def enqueue_daily_jobs() -> list[str]:
-    """The day's jobs, at most once a day per worker: escalation of overdue appeals and the
-    staff digest. Both are idempotent (escalated once; one digest per user and day), so several
-    workers enqueueing them is harmless."""
+    """The day's jobs, at most once a day per worker: escalation of overdue appeals, the
+    staff digest, the rebuild of the monthly event figures (catching edits made outside the
+    events services) and the open data release. All are idempotent (escalated once; one digest
+    per user and day; a rebuild or a release replaces the last one whole), so several workers
+    enqueueing them is harmless."""
     from django.core.cache import cache
     from django.utils import timezone
 
     from birlik.appeals.tasks import escalate_overdue
     from birlik.notify.tasks import staff_digest
+    from birlik.reports import tasks as report_tasks
+    from birlik.reports.documents import tasks as document_tasks
 
     today = timezone.localdate().isoformat()
     if not cache.add(f"birlik:daily-jobs:{today}", 1, 2 * 24 * 3600):
         return []
     escalate_overdue.enqueue()
     staff_digest.enqueue()
-    return ["escalate_overdue", "staff_digest"]
+    report_tasks.event_figures_rebuild.enqueue()
+    document_tasks.opendata_generate.enqueue()
+    return ["escalate_overdue", "staff_digest", "event_figures_rebuild", "opendata_generate"]
 
 
 def _start_daily_jobs() -> None:

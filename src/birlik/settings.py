@@ -299,6 +299,15 @@ TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"
 EVENT_REPORT_DAYS = int(os.environ.get("EVENT_REPORT_DAYS", "5"))
 EVENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("EVENT_ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
 
+# --- Figures on dashboards may lag writes by this many seconds (0 = always fresh).
+BIRLIK_FIGURES_MAX_STALE = float(os.environ.get("BIRLIK_FIGURES_MAX_STALE", "30"))
+# --- Generated annual reports and open data releases (never served directly).
+BIRLIK_DOCUMENTS_DIR = os.environ.get("BIRLIK_DOCUMENTS_DIR", "")
+
+# --- REST API: calls allowed per client address without a token, and per token ("N/s|min|h|day").
+API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/min")
+API_RATE_TOKEN = os.environ.get("API_RATE_TOKEN", "600/min")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("workspace/charity/", include("birlik.charity.urls")),
     path("workspace/reports/documents/", include("birlik.reports.documents.urls")),
     path("workspace/reports/", include("birlik.reports.urls")),
+    path("workspace/integrations/", include("birlik.api.workspace_urls")),
     path("workspace/", include("birlik.workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

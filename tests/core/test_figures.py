@@ -165,7 +165,17 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     cache.clear()
     with freeze_time("2026-03-02 09:00"):
-        assert enqueue_daily_jobs() == ["escalate_overdue", "staff_digest"]
+        assert enqueue_daily_jobs() == [
+            "escalate_overdue",
+            "staff_digest",
+            "event_figures_rebuild",
+            "opendata_generate",
+        ]
         assert enqueue_daily_jobs() == []
     with freeze_time("2026-03-03 09:00"):
-        assert enqueue_daily_jobs() == ["escalate_overdue", "staff_digest"]
+        assert enqueue_daily_jobs() == [
+            "escalate_overdue",
+            "staff_digest",
+            "event_figures_rebuild",
+            "opendata_generate",
+        ]

@@ -147,7 +147,8 @@ def test_every_person_has_a_consent_and_councils_have_a_chair(seeded):
 def test_demo_logins_sign_in_and_hold_their_grants(seeded, client):
     assert [username for username, _ in DEMO_LOGINS] == [
         "admin", "analyst", "auditor", "coordinator_pavlodar", "coordinator_almaty",
-        "staff_house", "staff_elders",
+        "staff_house", "staff_elders", "mediator_almaty", "head_mediation_almaty",
+        "staff_charity_almaty", "head_charity_almaty",
     ]  # fmt: skip
     with translation.override("en"):
         login = reverse("access:login")
@@ -172,6 +173,19 @@ def test_demo_logins_sign_in_and_hold_their_grants(seeded, client):
     almaty = grant("coordinator_almaty").organisation
     assert (almaty.kind.code, almaty.region.iso) == ("city_assembly", "KZ-75")
     assert grant("staff_house").organisation.kind.code == "house_of_friendship"
+    for username, kind_code in (
+        ("head_mediation_almaty", "mediation_centre"),
+        ("head_charity_almaty", "charity_centre"),
+    ):
+        head = grant(username)
+        assert (head.role, head.organisation.kind.code) == (Role.CENTRE_HEAD, kind_code)
+        assert head.organisation.region.iso == "KZ-75"
+    for username, kind_code in (
+        ("mediator_almaty", "mediation_centre"),
+        ("staff_charity_almaty", "charity_centre"),
+    ):
+        staff = grant(username)
+        assert (staff.role, staff.organisation.kind.code) == (Role.BODY_STAFF, kind_code)
     elders = grant("staff_elders").organisation
     assert elders.kind.code == "elders_council" and elders.district_id is not None
     assert User.objects.get(username="coordinator_pavlodar").language == "ru"
