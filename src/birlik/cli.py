@@ -301,7 +301,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
         print(title)
         for item in figures:
             print()
-            print(f"{item['name']} ({item['unit']}): {item['total']}")
+            total = "–" if item["total"] is None else item["total"]  # rows that do not add up
+            print(f"{item['name']} ({item['unit']}): {total}")
             for row in item["rows"]:
                 label = " · ".join(
                     str(row.get(f"{dim}_name", row.get(dim))) for dim in item["dimensions"]

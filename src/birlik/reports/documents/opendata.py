@@ -245,8 +245,9 @@ def _indicator_rows(context: Context) -> list[tuple[Any, ...]]:
             for item in kpi.indicators():
                 computed = item.compute(period, region)
                 dims = list(item.dimensions)
-                total = sum(row["value"] or 0 for row in computed)
-                rows.append((year, scope, item.key, *[""] * (2 * MAX_DIMENSIONS), total))
+                total = kpi.total_of(item, computed)
+                if total is not None:  # averages, shares, overlapping rows: no total row
+                    rows.append((year, scope, item.key, *[""] * (2 * MAX_DIMENSIONS), total))
                 if item.key.split(".", 1)[0] in CONFIDENTIAL_APPS:
                     if "region" not in dims:
                         continue
