@@ -334,3 +334,50 @@ def test_the_status_endpoint_gives_the_progress_of_visible_runs(login, network):
     data = admin.get(f"{URL}status/?ids={national.pk},x,").json()
     assert data["runs"][0]["progress"] == 40
     assert data["runs"][0]["status"] == "queued"
+
+
+def _figure(key, dimensions, rows):
+    return {
+        "key": key,
+        "name": key,
+        "unit": "events",
+        "description": "",
+        "dimensions": dimensions,
+        "total": sum(row["value"] for row in rows),
+        "rows": rows,
+    }
+
+
+def test_the_printed_report_keeps_short_breakdowns_and_leaves_long_lists_to_the_xlsx():
+    from birlik.reports.documents.annual import PDF_MAX_ROWS, ReportContent, Section
+
+    by_kind = _figure("a.by_kind", ["kind"], [{"kind": "x", "value": 2}, {"kind": "y", "value": 3}])
+    by_district = _figure("a.by_district", ["district"], [{"district": "d", "value": 5}])
+    long = _figure(
+        "a.long", ["kind"], [{"kind": str(i), "value": 1} for i in range(PDF_MAX_ROWS + 1)]
+    )
+    two = _figure("a.two", ["region", "kind"], [{"region": "KZ-55", "kind": "x", "value": 5}])
+    dashboard = {"indicators": [by_kind, by_district, long, two]}
+    national = Section(region=None, dashboard=dashboard)
+    content = ReportContent(year=2025, language="en", main=national)
+    lines = content.brief_lines(national)
+    assert [(line.key, line.is_total) for line in lines] == [
+        ("a.by_kind", True),
+        ("a.by_kind", False),
+        ("a.by_kind", False),
+        ("a.by_district", True),
+        ("a.long", True),
+        ("a.two", True),
+    ]
+    assert len(content.lines(national)) == 4 + 2 + PDF_MAX_ROWS + 1 + 1 + 1  # the XLSX: all
+
+
+def test_a_region_page_of_the_printed_report_shows_totals_only(db):
+    from birlik.geo.models import Region
+    from birlik.reports.documents.annual import ReportContent, Section
+
+    by_kind = _figure("a.by_kind", ["kind"], [{"kind": "x", "value": 2}, {"kind": "y", "value": 3}])
+    section = Section(region=Region.objects.get(iso="KZ-55"), dashboard={"indicators": [by_kind]})
+    content = ReportContent(year=2025, language="en", main=Section(None, {"indicators": []}))
+    lines = content.brief_lines(section)
+    assert [(line.key, line.is_total, line.value) for line in lines] == [("a.by_kind", True, 5)]

@@ -28,9 +28,15 @@ from .queries import FigureLine, figure_lines
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu Sans"  # the family name the charts' SVG asks for, so fpdf2 finds it
 Progress = Callable[[int], None]
+# The PDF prints breakdowns of at most this many rows, and none by these dimensions (long lists
+# such as districts, centres and months are in the XLSX and in the charts).
+PDF_MAX_ROWS = 25
+PDF_TOTALS_ONLY = frozenset({"district", "month", "mediation_centre"})
 
 # fontTools logs every subset operation at INFO level.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+# fpdf2 warns of every <title>/<desc> of the charts' SVG (kept there for screen readers).
+logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -77,6 +83,27 @@ class ReportContent:
         return [
             line for figure in section.figures for line in figure_lines(figure, total_label=total)
         ]
+
+    def brief_lines(self, section: Section) -> list[FigureLine]:
+        """What a printed report shows: every total, and the breakdowns a reader can take in
+        (one dimension, a few rows) nationally, totals only on a region's pages. The XLSX has
+        every row."""
+        total = _("Total")
+        lines = []
+        for figure in section.figures:
+            dimensions = list(figure["dimensions"])
+            detailed = (
+                section.region is None
+                and len(dimensions) == 1
+                and dimensions[0] not in PDF_TOTALS_ONLY
+                and len(figure["rows"]) <= PDF_MAX_ROWS
+            )
+            lines += [
+                line
+                for line in figure_lines(figure, total_label=total)
+                if line.is_total or detailed
+            ]
+        return lines
 
 
 def collect(
@@ -211,7 +238,7 @@ def write_pdf(content: ReportContent, target: Path) -> None:
         if content.main.region is None
         else _("Figures of %(region)s") % {"region": content.main.title}
     )
-    figures_table(content.lines(content.main))
+    figures_table(content.brief_lines(content.main))
 
     # Charts, then the map (national report).
     charts = chart_svgs(content)
@@ -237,7 +264,7 @@ def write_pdf(content: ReportContent, target: Path) -> None:
             if index:
                 pdf.add_page()
             heading(section.title, level=1)
-            figures_table(content.lines(section))
+            figures_table(content.brief_lines(section))
 
     pdf.output(str(target))
 
