@@ -37,7 +37,6 @@ PUBLIC_PAGES = [
 ]
 STAFF_PAGES = [
     ("dashboard-coordinator", "workspace/reports/"),
-    ("plan-coordinator", "workspace/reports/plans/"),
 ]
 DEMO_PASSWORD = "birlik-demo-2026"  # noqa: S105 - the published demo password
 
@@ -82,6 +81,13 @@ def take(base_url: str, out: Path, language: str) -> list[Path]:
             page.goto(f"{base}/{language}/{path}", wait_until="networkidle")
             page.screenshot(path=str(shot), full_page=True)
             shots.append(shot)
+        # The region against this year's plan: the newest plan in the list.
+        page.goto(f"{base}/{language}/workspace/reports/plans/", wait_until="networkidle")
+        page.locator("table a").first.click()
+        page.wait_for_load_state("networkidle")
+        shot = out / f"plan-coordinator-{language}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        shots.append(shot)
         browser.close()
     return shots
 
