@@ -286,7 +286,7 @@ def request_register(
 
 def _locked(help_request: HelpRequest) -> HelpRequest:
     return (
-        HelpRequest.objects.select_for_update()
+        HelpRequest.objects.select_for_update(of=("self",))
         .select_related("centre", "centre__kind", "project")
         .get(pk=help_request.pk)
     )
@@ -690,7 +690,9 @@ def donation_record(
     next number for the year, and the donor gets it through the outbox."""
     if actor is not None:
         policies.require(actor, "charity.record_donation", project)
-    project = Project.objects.select_for_update().select_related("centre").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",)).select_related("centre").get(pk=project.pk)
+    )
     if project.status != Project.Status.OPEN:
         raise CharityError(_("This project is closed."), field="project")
     amount_, item_, quantity_, value_ = _gift(kind, amount, item, quantity, value)
@@ -794,7 +796,9 @@ def donation_cancel(*, actor: User, donation: Donation, reason: str) -> Donation
     """A gift recorded in error is cancelled (its receipt number stays used), only while the
     project still holds it: what was handed out cannot be taken back by a cancellation."""
     donation = (
-        Donation.objects.select_for_update().select_related("project", "centre").get(pk=donation.pk)
+        Donation.objects.select_for_update(of=("self",))
+        .select_related("project", "centre")
+        .get(pk=donation.pk)
     )
     policies.require(actor, "charity.record_donation", donation.project)
     if donation.cancelled_at is not None:
@@ -943,7 +947,7 @@ def distribution_record(
 def distribution_cancel(*, actor: User, distribution: Distribution) -> Distribution:
     """A distribution recorded in error goes back to what remains in the project."""
     distribution = (
-        Distribution.objects.select_for_update()
+        Distribution.objects.select_for_update(of=("self",))
         .select_related("request", "request__centre")
         .get(pk=distribution.pk)
     )
@@ -1020,7 +1024,9 @@ def pledge_confirm(
     *, actor: User, pledge: Pledge, value: Any = 0, received_on: datetime.date | None = None
 ) -> Donation:
     """The centre received what was promised: it becomes a donation to the request's project."""
-    pledge = Pledge.objects.select_for_update().select_related("request").get(pk=pledge.pk)
+    pledge = (
+        Pledge.objects.select_for_update(of=("self",)).select_related("request").get(pk=pledge.pk)
+    )
     policies.require(actor, "charity.decide_pledge", pledge)
     if pledge.status != Pledge.Status.PENDING:
         raise CharityError(_("This pledge has already been decided."))
@@ -1052,7 +1058,7 @@ def pledge_confirm(
 @transaction.atomic
 def pledge_decline(*, actor: User, pledge: Pledge) -> Pledge:
     pledge = (
-        Pledge.objects.select_for_update()
+        Pledge.objects.select_for_update(of=("self",))
         .select_related("request", "request__centre")
         .get(pk=pledge.pk)
     )
