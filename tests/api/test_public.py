@@ -226,3 +226,14 @@ def test_figures_can_be_limited_to_named_indicators(network, api):
     unknown = api.get("/figures", {"indicators": "registry.bodies,nothing.here"})
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "indicators"
+
+
+def test_updated_since_with_any_utc_offset_is_read_in_utc(network, api):
+    """PostgreSQL keeps offsets only within ±16 hours: the API turns every moment into UTC."""
+    EventFactory(organiser=network.pavlodar_house)
+    response = api.get("/events", {"updated_since": "0051-08-16T11:00:43-23:33"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    later = api.get("/events", {"updated_since": "9999-12-31T23:00:00-23:00"})
+    assert later.status_code == 422
+    assert later.headers["Content-Type"].startswith("application/problem+json")

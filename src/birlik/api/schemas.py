@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from birlik.appeals.models import Appeal
 from birlik.events.models import Event
@@ -14,6 +16,20 @@ MAX_PAGE = 100
 DEFAULT_PAGE = 25
 
 Language = Literal["kk", "ru", "en"]
+
+
+def _in_utc(value: datetime.datetime) -> datetime.datetime:
+    """A moment given with any UTC offset, held in UTC (the database keeps offsets only within
+    ±16 hours); a moment with no offset is read later in the platform's time zone."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError(gettext("This moment is out of range.")) from None
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]
 
 
 class PageQuery(Schema):
@@ -130,7 +146,7 @@ class EventQuery(PageQuery):
     programme: str | None = Field(None, max_length=50, description="Code of the programme.")
     date_from: datetime.date | None = Field(None, description="Events ending on or after.")
     date_to: datetime.date | None = Field(None, description="Events starting on or before.")
-    updated_since: datetime.datetime | None = Field(None, description="Changed at or after.")
+    updated_since: Moment | None = Field(None, description="Changed at or after.")
 
 
 class EventOut(Schema):
@@ -191,8 +207,8 @@ class EventIn(Schema):
     address_ru: str = Field("", max_length=300)
     address_en: str = Field("", max_length=300)
     online_url: str = Field("", max_length=200)
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     languages: list[Language] = Field(min_length=1, max_length=3)
     accessibility: list[Event.Accessibility] = Field(default_factory=list, max_length=6)
     capacity: int | None = Field(None, ge=1, le=1_000_000)
@@ -219,8 +235,8 @@ class EventPatch(Schema):
     address_ru: str | None = Field(None, max_length=300)
     address_en: str | None = Field(None, max_length=300)
     online_url: str | None = Field(None, max_length=200)
-    starts_at: datetime.datetime | None = None
-    ends_at: datetime.datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     languages: list[Language] | None = Field(None, min_length=1, max_length=3)
     accessibility: list[Event.Accessibility] | None = Field(None, max_length=6)
     capacity: int | None = Field(None, ge=1, le=1_000_000)

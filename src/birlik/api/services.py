@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from birlik.registry.models import Organisation
 from .models import ApiToken
 
 SECRET_START = "bk_"  # noqa: S105 - the visible start of every token
+# bk_<12 hex digits>_<token_urlsafe(32)>; the prefix finds the row, the whole is compared hashed.
+SECRET_SHAPE = re.compile(r"bk_[0-9a-f]{1,16}_[A-Za-z0-9_-]{16,100}")
 # Touching ``last_used_at`` on every call would make every read a write.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
 INTEGRATION_ROLE = Role.BODY_STAFF
@@ -145,9 +148,10 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def api_token_use(*, secret: str) -> ApiToken:
     """The token of a call: known, not revoked, not expired, its account active; else rejected."""
     secret = (secret or "").strip()
-    parts = secret[len(SECRET_START) :].split("_", 1) if secret.startswith(SECRET_START) else []
-    if len(parts) != 2 or not parts[0] or len(parts[0]) > 16:
+    # Checked by shape before any lookup: a NUL byte or other junk never reaches the database.
+    if not SECRET_SHAPE.fullmatch(secret):
         raise TokenRejected(_("The token is not valid. Check that it was copied whole."))
+    parts = secret[len(SECRET_START) :].split("_", 1)
     token = ApiToken.objects.select_related("user").filter(prefix=parts[0]).first()
     if token is None or not hmac.compare_digest(token.digest, token_digest(secret)):
         raise TokenRejected(_("The token is not valid. Check that it was copied whole."))
