@@ -71,3 +71,12 @@ def test_fpdf2_draws_every_chart_with_a_unicode_font(tmp_path):
         ):
             pdf.image(io.BytesIO(svg.encode()), w=150)
     assert pdf.output()[:4] == b"%PDF"
+
+
+def test_month_labels_wider_than_their_column_go_on_two_lines():
+    months = [(f"қаң. {2025}", 10.0)] * 12
+    svg = charts.column_chart(months, title="Айлар")
+    assert svg.count(">қаң.</text>") == 12
+    assert svg.count(">2025</text>") == 12
+    short = charts.column_chart([("Қаң", 1), ("Ақп", 2)], title="Айлар")
+    assert ">Қаң</text>" in short

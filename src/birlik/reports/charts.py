@@ -214,10 +214,16 @@ def column_chart(
     left = max(len(text) for text in axis_labels) * 7 + 12
     right, top, bottom = 8, 22, 30
     plot_w = width - left - right
-    plot_h = height - top - bottom
     slot = plot_w / len(series)
     column = max(2.0, slot * 0.7)
     font = 11 if slot >= 40 else 9
+    # Labels wider than their column ("янв. 2025") go on two lines, split at the last space.
+    two_lines = any(len(label) * font * 0.6 > slot - 2 for label, _value in series) and all(
+        " " in label for label, _value in series
+    )
+    if two_lines:
+        bottom += 12
+    plot_h = height - top - bottom
     parts = [_open(ident, width, height, title, description or _summary(series, unit))]
     for step in range(5):
         y = top + plot_h - plot_h * step / 4
@@ -238,7 +244,12 @@ def column_chart(
                 f'height="{length:.1f}" fill="{BAR}"/>'
             )
         parts.append(_text(centre, y - 4, _figure(value), size=font, anchor="middle"))
-        parts.append(_text(centre, top + plot_h + 16, label, size=font, anchor="middle"))
+        if two_lines:
+            first, second = label.rsplit(" ", 1)
+            parts.append(_text(centre, top + plot_h + 16, first, size=font, anchor="middle"))
+            parts.append(_text(centre, top + plot_h + 28, second, size=font, anchor="middle"))
+        else:
+            parts.append(_text(centre, top + plot_h + 16, label, size=font, anchor="middle"))
         parts.append("</g>")
     if unit:
         parts.append(_text(left, 12, unit, size=10, fill=MUTED))
@@ -353,8 +364,9 @@ def region_map(
     # Legend: a swatch and the range of each class.
     y = map_height + 12
     x = 4.0
-    parts.append(_text(x, y + 12, _("Legend:"), size=11, fill=MUTED))
-    x += 60
+    legend = str(_("Legend:"))
+    parts.append(_text(x, y + 12, legend, size=11, fill=MUTED))
+    x += len(legend) * 6.6 + 10  # "Легенда:" and "Условные обозначения:" differ in length
     for item in bins:
         text = (
             _figure(item.low)
