@@ -23,7 +23,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -37,6 +36,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import page_of as _page
 from birlik.core.text import query_keys
 from birlik.registry.models import Organisation
 
@@ -299,20 +300,6 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 # --- Grants -------------------------------------------------------------------------------
-
-
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _kept_query(request: HttpRequest, form: Any) -> str:
-    """Pagination links keep the filters that were understood, and only those."""
-    kept = {
-        key: str(value)
-        for key, value in request.GET.items()
-        if key != "page" and value and key in form.fields and key not in form.errors
-    }
-    return urlencode(kept)
 
 
 @login_required

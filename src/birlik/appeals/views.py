@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
+from birlik.access.decorators import staff_view
 from birlik.core.errors import DomainError
+from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import page_of as _page
 from birlik.core.workdays import add_working_days
 from birlik.events import uploads
 from birlik.registry.models import Organisation
@@ -40,31 +40,6 @@ from .models import Appeal, AppealAttachment, AppealHandler, AppealStep, Proposa
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
 DUE_SOON_DAYS = 3
-
-
-def staff_view(view: View) -> View:
-    """Signed in and holding at least one grant; everything else is checked inside."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        policies.require(request.user, "workspace.enter")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def _page(request: HttpRequest, items: Any) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _kept_query(request: HttpRequest, form: django_forms.Form) -> str:
-    return urlencode(
-        {
-            key: str(value)
-            for key, value in request.GET.items()
-            if value and key in form.fields and key not in form.errors and key != "page"
-        }
-    )
 
 
 def _body_in_scope(request: HttpRequest, pk: int) -> Organisation:

@@ -11,26 +11,25 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
+from birlik.access.decorators import staff_view
 from birlik.access.models import AuditEntry
 from birlik.access.services import audit_record
 from birlik.core.errors import DomainError
+from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import page_of as _page
 from birlik.events import uploads
 from birlik.workspace.forms import show_domain_error
 
@@ -40,29 +39,6 @@ from .models import Distribution, Document, Donation, HelpRequest, Pledge, Proje
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def staff_view(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        policies.require(request.user, "workspace.enter")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def _page(request: HttpRequest, items: Any) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _kept_query(request: HttpRequest, form: django_forms.Form) -> str:
-    return urlencode(
-        {
-            key: str(value)
-            for key, value in request.GET.items()
-            if value and key in form.fields and key not in form.errors
-        }
-    )
 
 
 def _help_request(request: HttpRequest, pk: int) -> HelpRequest:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,8 +25,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
+from birlik.access.decorators import staff_view as events_view
 from birlik.access.services import audit_read
 from birlik.core.errors import DomainError
+from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import page_of as _page
 from birlik.registry.models import Organisation
 from birlik.registry.queries import audit_trail
 from birlik.workspace import importing
@@ -41,32 +42,6 @@ View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
 OPEN_STATUSES = (Event.Status.PLANNED, Event.Status.OPEN)
 UNREPORTED_STATUSES = (Event.Status.PLANNED, Event.Status.OPEN, Event.Status.HELD)
-
-
-def events_view(view: View) -> View:
-    """Signed in and holding at least one grant; everything else is checked inside."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        policies.require(request.user, "workspace.enter")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def _page(request: HttpRequest, items: Any, param: str = "page") -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
-
-
-def _kept_query(request: HttpRequest, form: Any) -> str:
-    """The filters that were understood, for links to other pages of the list."""
-    return urlencode(
-        {
-            key: str(value)
-            for key, value in request.GET.items()
-            if value and key in form.fields and key not in form.errors and key != "page"
-        }
-    )
 
 
 def _actor(request: HttpRequest) -> Any:

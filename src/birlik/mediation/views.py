@@ -14,7 +14,6 @@ from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.access.models import User
 from birlik.core.errors import DomainError
+from birlik.core.listing import page_of as _page
 from birlik.workspace.forms import show_domain_error
 
 from . import forms, queries, services
@@ -46,10 +46,6 @@ def signed_in(view: View) -> View:
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _page(request: HttpRequest, items: Any) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- Cases -----------------------------------------------------------------------------------

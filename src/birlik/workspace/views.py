@@ -7,13 +7,10 @@ the role does not allow answers 403. Every write is one call to ``registry.servi
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import (
@@ -32,8 +29,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
+from birlik.access.decorators import staff_view as workspace_view
 from birlik.access.services import audit_read
 from birlik.core.errors import DomainError
+from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import page_of as _page
 from birlik.events.models import Event
 from birlik.registry import queries, services
 from birlik.registry.models import Membership, Organisation, Person
@@ -46,33 +46,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
 IMPORT_PAGE_SIZE = 200
 SESSION_IMPORTS = "workspace_imports"
-
-
-def workspace_view(view: View) -> View:
-    """Signed in and holding at least one grant; everything else is checked inside."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        policies.require(request.user, "workspace.enter")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def _page(request: HttpRequest, items: Any, param: str = "page", size: int = PAGE_SIZE) -> Page:
-    return Paginator(items, size).get_page(request.GET.get(param))
-
-
-def _kept_query(request: HttpRequest, form: Any, extra: tuple[str, ...] = ()) -> str:
-    """The filters that were understood, for links to other pages of the list."""
-    kept: dict[str, str] = {
-        key: str(value)
-        for key, value in request.GET.items()
-        if value
-        and ((key in form.fields and key not in form.errors) or key in extra)
-        and key != "page"
-    }
-    return urlencode(kept)
 
 
 def _user_id(request: HttpRequest) -> int:

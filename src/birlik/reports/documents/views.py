@@ -8,12 +8,10 @@ public and streamed from disk by ``FileResponse``, never read into memory.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from birlik.access import policies
+from birlik.access.decorators import staff_view
 from birlik.core.errors import DomainError
 from birlik.workspace.forms import show_domain_error
 
@@ -38,17 +37,6 @@ from .models import CONTENT_TYPES, OpenDataRelease, ReportRun
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
-
-
-def staff_view(view: View) -> View:
-    """Signed in and holding at least one grant; everything else is checked inside."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        policies.require(request.user, "workspace.enter")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 # --- The annual report -----------------------------------------------------------------------
