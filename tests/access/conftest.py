@@ -11,11 +11,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 @pytest.fixture(autouse=True)
-def clean_cache():
-    """Failed sign-ins are counted in the cache; every test starts from zero."""
-    cache.clear()
+def clean_cache(django_db_setup, django_db_blocker):
+    """Failed sign-ins may be counted in the cache; every test starts from zero."""
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 def url(name: str, *args, query: str = "") -> str:

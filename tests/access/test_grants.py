@@ -103,16 +103,19 @@ def test_the_role_list_offers_only_the_roles_the_manager_may_give(login, network
     assert 'value="regional_coordinator"' not in text
 
 
-def test_national_admin_may_give_any_role_anywhere(login, network):
+def test_national_admin_may_give_every_role_that_is_not_confidential_anywhere(login, network):
     client = login(network.users["admin"])
     target = network.users["coordinator_almaty"]
-    for role in Role:
+    open_roles = [role for role in Role if role != Role.CENTRE_HEAD]
+    for role in open_roles:
         response = client.post(
             grant_new_url(network.almaty_house),
             {"form": "existing", "existing-username": target.username, "existing-role": role},
         )
         assert response.status_code == 302, role
-    assert Grant.objects.filter(user=target, organisation=network.almaty_house).count() == len(Role)
+    assert Grant.objects.filter(user=target, organisation=network.almaty_house).count() == len(
+        open_roles
+    )
 
 
 def test_a_weak_initial_password_is_refused_and_nothing_is_created(login, network):
@@ -235,6 +238,7 @@ def test_grant_list_costs_the_same_queries_for_few_or_many_rows(
 ):
     _many_grants(network, extra)
     client = login(network.users["coordinator_pavlodar"])
-    with django_assert_max_num_queries(5):
+    # 6 reads of the page (+1 roles waiting for approval) and the session's idle-time write.
+    with django_assert_max_num_queries(9):
         response = client.get(url("access:grants"))
     assert response.status_code == 200

@@ -79,7 +79,10 @@ def test_a_code_that_is_not_six_digits_is_refused_with_a_message(client, network
     client.post(url("access:login"), {"username": user.username, "password": PASSWORD})
     response = client.post(url("access:login"), {"token": "12ab"})
     assert response.status_code == 200
-    assert "Enter the 6 digits shown by your app." in response.content.decode()
+    assert (
+        "Enter the 6 digits shown by your app, or a recovery code of 10 letters and digits."
+        in response.content.decode()
+    )
     assert signed_in_user_id(client) is None
 
 

@@ -33,7 +33,8 @@ def test_setting_up_shows_an_inline_qr_code_and_the_key_then_confirms_with_a_cod
     assert len(secret.replace(" ", "")) == 32
 
     response = client.post(url("access:totp"), {"action": "confirm", "token": code_for(device)})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Your recovery codes" in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, actor=user).exists()

@@ -10,12 +10,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import policies
 from .models import AuditEntry, Grant, Role, User
-from .services import audit_record, diff, snapshot
+from .services import account_path, audit_read, audit_record, diff, snapshot
 
 NEVER_AUDITED = frozenset({"password", "iin_digest", "search_text", "path", "depth", "numchild"})
 
@@ -34,9 +34,31 @@ class AuditedAdmin(admin.ModelAdmin):
             if not field.primary_key and field.name not in NEVER_AUDITED
         ]
 
+    # Opening the change page of a record of this model is a read of personal data, and is
+    # written to the audit log as one (like opening a person in the workspace).
+    audit_reads = False
+
     def audit_path(self, obj: Any) -> str:
         """The body the record belongs to, so that the row is seen by those who audit it."""
         return ""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if self.audit_reads and request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.has_view_permission(request, obj):
+                audit_read(
+                    actor=request.user,  # type: ignore[arg-type]
+                    obj=obj,
+                    organisation_path=self.audit_path(obj),
+                    note="admin",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_national_admin(request)
@@ -125,6 +147,17 @@ class BirlikUserAdmin(AuditedAdmin, UserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    audit_reads = True
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Nobody widens their own access: one's own flags are changed by another admin.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ("is_active", "is_staff", "is_superuser")
+        return fields
+
+    def audit_path(self, obj: Any) -> str:
+        return account_path(obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Accounts are switched off, not deleted: the audit log keeps naming them.
@@ -135,11 +168,19 @@ class BirlikUserAdmin(AuditedAdmin, UserAdmin):
 class GrantAdmin(AuditedAdmin):
     """Read-only here: roles are given and revoked through the grants page and its checks."""
 
-    list_display = ("user", "role", "organisation", "created_at", "revoked_at", "granted_by")
+    list_display = (
+        "user",
+        "role",
+        "organisation",
+        "created_at",
+        "revoked_at",
+        "granted_by",
+        "approved_by",
+    )
     list_filter = ("role",)
-    list_select_related = ("user", "organisation", "granted_by")
+    list_select_related = ("user", "organisation", "granted_by", "approved_by")
     search_fields = ("user__username", "user__full_name")
-    raw_id_fields = ("user", "organisation", "granted_by")
+    raw_id_fields = ("user", "organisation", "granted_by", "approved_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -53,6 +53,32 @@ class TokenForm(forms.Form):
         return str(self.cleaned_data["token"]).strip()
 
 
+class SecondFactorForm(forms.Form):
+    """The second step of signing in: the app's code, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app or a recovery code"),
+        max_length=20,
+        help_text=_(
+            "6 digits from the app; if you lost your phone, one of your recovery codes "
+            "(like abcde-fghjk). Each recovery code works once."
+        ),
+        error_messages={"required": _("Enter the code from your authenticator app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(str(self.cleaned_data["token"]).split())
+        letters = token.replace("-", "")
+        if token.isdigit() and len(token) == 6:
+            return token
+        if not token.isdigit() and len(letters) == 10 and letters.isalnum():
+            return token.lower()
+        raise ValidationError(
+            _("Enter the 6 digits shown by your app, or a recovery code of 10 letters and digits.")
+        )
+
+
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),

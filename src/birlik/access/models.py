@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class User(AbstractUser):
@@ -23,6 +28,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Birlik's permissions are ``rules`` predicates, and a superuser obeys them too.
+
+        Django's ``has_perm`` answers True for any active superuser, which would let the
+        superuser read confidential records through ``{% if perms.… %}`` and any caller of
+        ``has_perm``. Names declared with ``rules`` are answered by ``policies.can`` alone;
+        Django's own model permissions (used by nothing but the admin) keep their meaning.
+        """
+        from . import policies
+
+        if policies.is_rule(perm):
+            return policies.can(self, perm, obj)
+        return super().has_perm(perm, obj)
 
 
 class Role(models.TextChoices):
@@ -55,6 +74,14 @@ class Grant(models.Model):
         related_name="+",
         verbose_name=_("granted by"),
     )
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     created_at = models.DateTimeField(_("granted at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -74,6 +101,123 @@ class Grant(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
 
 
+class GrantRequest(models.Model):
+    """A confidential role asked for one person and waiting for a second person's decision.
+
+    It gives no access: only a ``Grant`` does, and one is made when the request is approved.
+    Pending requests live apart from grants so that no query over grants can take one for an
+    effective role.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="grant_requests", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        related_name="grant_requests",
+        verbose_name=_("body"),
+    )
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    grant = models.OneToOneField(
+        Grant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("grant"),
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("role awaiting approval")
+        verbose_name_plural = _("roles awaiting approval")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(status="pending"),
+                name="grant_request_unique_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+def recovery_digest(code: str) -> str:
+    """The stored form of a recovery code: a keyed hash of its letters, never the code."""
+    normal = "".join(ch for ch in code.lower() if ch.isalnum())
+    return salted_hmac("birlik.access.recovery-code", normal, algorithm="sha256").hexdigest()
+
+
+class RecoveryDevice(TimestampMixin, ThrottlingMixin, Device):
+    """The set of one-time recovery codes of an account, usable instead of the app's code."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_RECOVERY_THROTTLE_FACTOR", 1))
+
+    def codes_left(self) -> int:
+        return int(self.codes.filter(used_at__isnull=True).count())
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=recovery_digest(str(token)), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        indexes = [models.Index(fields=["device", "digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: •••"
+
+
 class AuditEntry(models.Model):
     """Who did what to which record, and when: written in the same transaction as the change."""
 
@@ -87,6 +231,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("exported")
         GRANT = "grant", _("granted a role")
         REVOKE = "revoke", _("revoked a role")
+        REQUEST = "request", _("asked for a role")
+        APPROVE = "approve", _("approved a role")
+        REFUSE = "refuse", _("refused a role")
         LOGIN = "login", _("signed in")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

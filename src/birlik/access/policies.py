@@ -34,6 +34,18 @@ GRANTABLE: dict[str, frozenset[str]] = {
     ),
 }
 
+# Roles that open confidential records (mediation cases, beneficiaries of charity). Each may be
+# held only on the kinds of body where those records are kept, and is effective only once a
+# second person has approved it.
+CONFIDENTIAL_ROLE_KINDS: dict[str, frozenset[str]] = {
+    Role.CENTRE_HEAD: frozenset({"mediation_centre", "mediation_council", "charity_centre"}),
+}
+CONFIDENTIAL_ROLES = frozenset(CONFIDENTIAL_ROLE_KINDS)
+# Roles whose holders sign in with a second factor (when ``BIRLIK_REQUIRE_2FA`` is on).
+SECOND_FACTOR_ROLES = (
+    frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR}) | CONFIDENTIAL_ROLES
+)
+
 M = TypeVar("M", bound=Model)
 
 
@@ -123,20 +135,24 @@ def is_national_admin(user: Any) -> bool:
 
 @rules.predicate
 def sees_person(user: Any, person: Any = None) -> bool:
-    """Personal data: staff and auditors of a body the person belongs to or was registered by."""
+    """A person's full data (birth date, contacts, IIN tail, consents, audit trail): staff and
+    auditors whose scope covers the body that registered them. A body that only has them as a
+    member sees their name and its own terms (``scoped`` admits the person, this says no)."""
     if person is None:
         return has_role(user, PERSONAL_DATA_ROLES)
-    return bool(scoped(type(person)._default_manager.filter(pk=person.pk), user).exists())
+    qs = type(person)._default_manager.filter(pk=person.pk)
+    return bool(scoped_person_data(qs, user).exists())
 
 
 @rules.predicate
 def manages_person(user: Any, person: Any = None) -> bool:
+    """Editing a person: staff whose scope covers the body that registered them."""
     if person is None:
         return has_role(user, STAFF_ROLES)
     from birlik.registry.models import Person
 
-    qs = _person_scope(Person._default_manager.filter(pk=person.pk), roots(user, STAFF_ROLES))
-    return bool(qs.exists())
+    qs = Person._default_manager.filter(pk=person.pk)
+    return bool(qs.filter(_prefix_q("registered_by__path", roots(user, STAFF_ROLES))).exists())
 
 
 @rules.predicate
@@ -168,10 +184,31 @@ rules.add_perm("access.view_audit", is_auditor_on)  # obj: the body (or record) 
 rules.add_perm("access.manage_grants", is_manager_on)  # obj: the body
 
 
+@rules.predicate
+def resets_second_factor(user: Any, account: Any = None) -> bool:
+    """A national administrator resets another account's second factor, never their own."""
+    if not has_role(user, {Role.NATIONAL_ADMIN}):
+        return False
+    return account is None or getattr(account, "pk", None) != getattr(user, "pk", None)
+
+
+rules.add_perm("access.reset_second_factor", resets_second_factor)  # obj: the account
+
+
+def is_rule(permission: str) -> bool:
+    """Whether ``permission`` is one of Birlik's rules (and so answered by ``can``)."""
+    return bool(rules.perm_exists(permission))
+
+
 def can(user: Any, permission: str, obj: Any = None) -> bool:
-    return (
-        bool(user.has_perm(permission, obj)) if obj is not None else bool(user.has_perm(permission))
-    )
+    """The rule itself decides, for everyone: ``is_superuser`` opens nothing here.
+
+    ``user.has_perm`` is not asked: Django answers it True for any active superuser before
+    any rule is consulted, and a superuser would then read confidential records.
+    """
+    if user is None:
+        return False
+    return bool(rules.has_perm(permission, user, obj))
 
 
 def require(user: Any, permission: str, obj: Any = None) -> None:
@@ -180,12 +217,85 @@ def require(user: Any, permission: str, obj: Any = None) -> None:
         raise PermissionDenied(permission)
 
 
-def can_grant(user: Any, role: str, organisation: Any) -> bool:
+def _hands_out(user: Any, role: str, organisation: Any) -> bool:
     path = str(organisation.path)
-    for grant in grants_of(user):
-        if path.startswith(grant.path) and role in GRANTABLE.get(grant.role, frozenset()):
-            return True
-    return False
+    return any(
+        path.startswith(grant.path) and role in GRANTABLE.get(grant.role, frozenset())
+        for grant in grants_of(user)
+    )
+
+
+def grant_problem(user: Any, role: str, organisation: Any, grantee: Any = None) -> str | None:
+    """Why ``user`` may not give ``role`` on ``organisation`` (to ``grantee``), or None.
+
+    A manager gives, within their subtree, only the roles their own role hands out; a
+    confidential role only on the kinds of body that keep confidential records; and nobody
+    gives, approves or widens a role of their own.
+    """
+    from django.utils.translation import gettext as _
+
+    if role not in ALL_ROLES:
+        return _("Unknown role.")
+    if grantee is not None and getattr(grantee, "pk", None) == getattr(user, "pk", None):
+        return _("Nobody may give a role to themselves. Ask another manager.")
+    if not _hands_out(user, role, organisation):
+        return _("You may not give this role on this body.")
+    kinds = CONFIDENTIAL_ROLE_KINDS.get(role)
+    if kinds is not None and organisation.kind.code not in kinds:
+        return _(
+            "This role opens confidential records: it may be given only on a mediation "
+            "centre, a mediation council or a charity centre."
+        )
+    return None
+
+
+def can_grant(user: Any, role: str, organisation: Any, grantee: Any = None) -> bool:
+    """Whether ``user`` may give (or approve) ``role`` on ``organisation`` to ``grantee``."""
+    return grant_problem(user, role, organisation, grantee) is None
+
+
+def needs_approval(role: str) -> bool:
+    """A confidential role takes effect only after a second person approves it."""
+    return role in CONFIDENTIAL_ROLES
+
+
+def can_decide(user: Any, grant_request: Any) -> bool:
+    """Approve or refuse a pending role: someone who may give it, not who asked, not who gets it."""
+    if grant_request.status != "pending":
+        return False
+    if getattr(user, "pk", None) in {grant_request.requested_by_id, grant_request.user_id}:
+        return False
+    return can_grant(user, grant_request.role, grant_request.organisation, grant_request.user)
+
+
+def can_revoke(user: Any, grant: Any) -> bool:
+    """A role is revoked by those who hand it out on that body, wherever it was given."""
+    return grant.revoked_at is None and _hands_out(user, grant.role, grant.organisation)
+
+
+# Apps whose records name users as readers of confidential data without a grant (a case's
+# mediators, a help request's caseworkers) declare it here, so that those users too sign in
+# with a second factor.
+CONFIDENTIAL_HOLDERS: list[Callable[[Any], bool]] = []
+
+
+def confidential_holder(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """Declare a test ``user → bool``: the user is named on confidential records."""
+    CONFIDENTIAL_HOLDERS.append(func)
+    return func
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Holders of a managing, auditing or confidential role sign in with a second factor."""
+    from django.conf import settings
+
+    if not getattr(settings, "BIRLIK_REQUIRE_2FA", True):
+        return False
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if bool(user.is_superuser) or has_role(user, SECOND_FACTOR_ROLES):
+        return True
+    return any(holds(user) for holds in CONFIDENTIAL_HOLDERS)
 
 
 # --- Scoped querysets ----------------------------------------------------------------------
@@ -199,12 +309,25 @@ def _prefix_q(field: str, paths: list[str]) -> Q:
 
 
 def _person_scope(qs: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
+    """People known in the subtrees ``paths``: registered there, or members of a body there.
+    Knowing a person is not seeing their data: see ``scoped_person_data``."""
     if not paths:
         return qs.none()
     from birlik.registry.models import Membership
 
     members = Membership.objects.filter(_prefix_q("organisation__path", paths)).values("person_id")
     return qs.filter(_prefix_q("registered_by__path", paths) | Q(pk__in=members))
+
+
+def person_data_q(user: Any, prefix: str = "") -> Q:
+    """People whose full data the user may read: registered by a body in the user's scope
+    (``prefix`` for lookups through a relation, e.g. ``"person__"``)."""
+    return _prefix_q(f"{prefix}registered_by__path", roots(user, PERSONAL_DATA_ROLES))
+
+
+def scoped_person_data(qs: QuerySet[M], user: Any) -> QuerySet[M]:
+    """The people of ``qs`` whose full data the user may read (see ``sees_person``)."""
+    return qs.filter(person_data_q(user))
 
 
 # Scope rules that other apps declare in their own ``policies.py`` (see ``scope_rule``).
@@ -245,9 +368,8 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
             return qs.none()
         if field:
             return qs.filter(_prefix_q(field, paths))
-        from birlik.registry.models import Person
-
-        return qs.filter(person__in=_person_scope(Person.objects.all(), paths))
+        # Consents are part of a person's full data: not for bodies that only have them as members.
+        return qs.filter(person_data_q(user, "person__"))
     if label == "access.AuditEntry":
         from birlik.registry.models import Organisation
 
@@ -257,7 +379,7 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
             # Holders of a role on the whole network also see rows filed under no body.
             q |= Q(organisation_path="")
         return qs.filter(q)
-    if label == "access.Grant":
+    if label in {"access.Grant", "access.GrantRequest"}:
         return qs.filter(_prefix_q("organisation__path", roots(user, MANAGER_ROLES)))
     if label == "access.User":
         paths = roots(user, MANAGER_ROLES)

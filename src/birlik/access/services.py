@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core.errors import DomainError
 
 from . import policies
-from .models import AuditEntry, Grant, User
+from .models import (
+    AuditEntry,
+    Grant,
+    GrantRequest,
+    RecoveryCode,
+    RecoveryDevice,
+    Role,
+    User,
+    recovery_digest,
+)
+
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 
 
 class AccessError(DomainError):
@@ -82,16 +97,18 @@ def audit_read(*, actor: User, obj: models.Model, organisation_path: str, note: 
 
 
 @transaction.atomic
-def grant_create(*, actor: User, user: User, role: str, organisation: Any) -> Grant:
-    """A manager hands out a role on a body within their own subtree, and no higher role."""
-    if role not in policies.ALL_ROLES:
-        raise AccessError(_("Unknown role."))
-    if not policies.can_grant(actor, role, organisation):
-        raise AccessError(_("You may not give this role on this body."))
+def grant_create(*, actor: User, user: User, role: str, organisation: Any) -> Grant | GrantRequest:
+    """A manager hands out a role within their subtree, never to themselves; a confidential
+    role is only asked for here and takes effect when a second person approves it."""
+    problem = policies.grant_problem(actor, role, organisation, user)
+    if problem is not None:
+        raise AccessError(problem, field="role")
     if Grant.objects.filter(
         user=user, role=role, organisation=organisation, revoked_at__isnull=True
     ).exists():
         raise AccessError(_("This user already holds this role on this body."))
+    if policies.needs_approval(role):
+        return _grant_request_create(actor=actor, user=user, role=role, organisation=organisation)
     grant = Grant.objects.create(user=user, role=role, organisation=organisation, granted_by=actor)
     audit_record(
         actor=actor,
@@ -104,12 +121,155 @@ def grant_create(*, actor: User, user: User, role: str, organisation: Any) -> Gr
     return grant
 
 
+def _grant_request_create(*, actor: User, user: User, role: str, organisation: Any) -> GrantRequest:
+    if GrantRequest.objects.filter(
+        user=user, role=role, organisation=organisation, status=GrantRequest.Status.PENDING
+    ).exists():
+        raise AccessError(_("This role is already waiting for approval for this user."))
+    grant_request = GrantRequest.objects.create(
+        user=user, role=role, organisation=organisation, requested_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REQUEST,
+        obj=grant_request,
+        organisation_path=str(organisation.path),
+        changes={"role": [None, role], "user": [None, user.username]},
+        note="waits for a second person's approval",
+    )
+    return grant_request
+
+
+def _locked_pending(grant_request: GrantRequest, actor: User) -> GrantRequest:
+    locked = (
+        GrantRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation", "organisation__kind", "requested_by")
+        .get(pk=grant_request.pk)
+    )
+    if locked.status != GrantRequest.Status.PENDING:
+        raise AccessError(_("This role has already been approved or refused."))
+    if actor.pk == locked.requested_by_id:
+        raise AccessError(_("A second person must decide: you asked for this role."))
+    if actor.pk == locked.user_id:
+        raise AccessError(_("A second person must decide: this role would be yours."))
+    problem = policies.grant_problem(actor, locked.role, locked.organisation, locked.user)
+    if problem is not None:
+        raise AccessError(problem)
+    return locked
+
+
+@transaction.atomic
+def grant_request_approve(*, actor: User, grant_request: GrantRequest) -> Grant:
+    """A second person who may give the role approves it; the heads of the centre are told."""
+    locked = _locked_pending(grant_request, actor)
+    if Grant.objects.filter(
+        user=locked.user,
+        role=locked.role,
+        organisation=locked.organisation,
+        revoked_at__isnull=True,
+    ).exists():
+        raise AccessError(_("This user already holds this role on this body."))
+    now = timezone.now()
+    grant = Grant.objects.create(
+        user=locked.user,
+        role=locked.role,
+        organisation=locked.organisation,
+        granted_by=locked.requested_by,
+        approved_by=actor,
+        created_at=now,
+    )
+    locked.status = GrantRequest.Status.APPROVED
+    locked.decided_by = actor
+    locked.decided_at = now
+    locked.grant = grant
+    locked.save(update_fields=["status", "decided_by", "decided_at", "grant"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.APPROVE,
+        obj=grant,
+        organisation_path=str(locked.organisation.path),
+        changes={
+            "role": [None, locked.role],
+            "user": [None, locked.user.username],
+            "requested_by": [None, locked.requested_by.username if locked.requested_by else None],
+        },
+    )
+    _tell_heads_of_centre(grant)
+    policies.forget_grants(locked.user)
+    grant_request.status = locked.status
+    return grant
+
+
+@transaction.atomic
+def grant_request_refuse(*, actor: User, grant_request: GrantRequest) -> GrantRequest:
+    """A second person who may give the role refuses it; nothing is granted."""
+    locked = _locked_pending(grant_request, actor)
+    locked.status = GrantRequest.Status.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REFUSE,
+        obj=locked,
+        organisation_path=str(locked.organisation.path),
+        changes={"role": [locked.role, None], "user": [locked.user.username, None]},
+    )
+    grant_request.status = locked.status
+    return locked
+
+
+def _tell_heads_of_centre(grant: Grant) -> None:
+    """An e-mail through the outbox to each head of the centre (on the body or above it)."""
+    from birlik.notify.services import notice_queue
+    from birlik.registry.models import Organisation
+
+    path = str(grant.organisation.path)
+    step = Organisation.steplen
+    above = [path[:end] for end in range(step, len(path) + 1, step)]
+    heads = (
+        Grant.objects.filter(
+            role=Role.CENTRE_HEAD, revoked_at__isnull=True, organisation__path__in=above
+        )
+        .exclude(user=grant.user)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    told: set[int] = set()
+    for head in heads:
+        if head.user_id in told or not head.user.is_active or not head.user.email:
+            continue
+        told.add(head.user_id)
+        with translation.override(head.user.language):
+            subject = gettext("Birlik: a new role on %(body)s") % {"body": grant.organisation}
+            body = gettext(
+                "%(user)s now holds the role “%(role)s” on %(body)s. It was asked for by "
+                "%(asked)s and approved by %(approved)s. If this is not right, tell your "
+                "coordinator."
+            ) % {
+                "user": grant.user,
+                "role": grant.get_role_display(),
+                "body": grant.organisation,
+                "asked": grant.granted_by or "—",
+                "approved": grant.approved_by or "—",
+            }
+        notice_queue(
+            channel="email",
+            recipient=head.user.email,
+            subject=subject,
+            body=body,
+            key=f"access:grant-approved:{grant.pk}:{head.user_id}",
+            language=head.user.language,
+            organisation_path=path,
+        )
+
+
 @transaction.atomic
 def grant_revoke(*, actor: User, grant: Grant) -> Grant:
     """A grant is revoked, never deleted, so the audit trail keeps who had access and when."""
     if grant.revoked_at is not None:
         raise AccessError(_("This role has already been revoked."))
-    if not policies.can_grant(actor, grant.role, grant.organisation):
+    if not policies.can_revoke(actor, grant):
         raise AccessError(_("You may not revoke this role."))
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
@@ -210,10 +370,11 @@ def user_create_with_grant(
     role: str,
     organisation: Any,
     language: str = "kk",
-) -> Grant:
+) -> Grant | GrantRequest:
     """A new account and its first role, both or neither; the password must pass the rules."""
-    if not policies.can_grant(actor, role, organisation):
-        raise AccessError(_("You may not give this role on this body."), field="role")
+    problem = policies.grant_problem(actor, role, organisation)
+    if problem is not None:
+        raise AccessError(problem, field="role")
     _check_password_rules(
         password, User(username=username, full_name=full_name, email=email, language=language)
     )
@@ -333,4 +494,108 @@ def totp_device_remove(*, user: User, password: str) -> int:
                 changes={"second_factor": ["TOTP", None]},
             )
         device.delete()
+    # The recovery codes stand in for the app: they go with it.
+    RecoveryDevice.objects.filter(user=user).delete()
     return len(devices)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: Any
+    recovery_codes: list[str]
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    RecoveryDevice.objects.filter(user=user).delete()
+    device = RecoveryDevice.objects.create(user=user, name="Birlik", confirmed=True)
+    codes = []
+    for _index in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _char in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_digest(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def second_factor_enrol(*, user: User, token: str) -> Enrolment:
+    """The app counts once it has shown a valid code; ten one-time recovery codes come with it
+    (returned once, stored only as keyed hashes)."""
+    device = totp_device_confirm(user=user, token=token)
+    codes = _new_recovery_codes(user)
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CREATE,
+        obj=user,
+        organisation_path=account_path(user),
+        changes={"recovery_codes": [None, RECOVERY_CODES]},
+    )
+    return Enrolment(device=device, recovery_codes=codes)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User, password: str) -> list[str]:
+    """A new set of recovery codes replaces the old one; it needs the password again."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not user.check_password(password):
+        raise AccessError(_("The password is not right."), field="password")
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise AccessError(_("Set up an authenticator app first: recovery codes go with it."))
+    codes = _new_recovery_codes(user)
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        obj=user,
+        organisation_path=account_path(user),
+        changes={"recovery_codes": ["•••", RECOVERY_CODES]},
+    )
+    return codes
+
+
+def recovery_codes_left(user: User) -> int | None:
+    """How many unused recovery codes the account has; None when it has none set up."""
+    device = RecoveryDevice.objects.filter(user=user, confirmed=True).first()
+    return None if device is None else device.codes_left()
+
+
+def second_factor_match(*, user: User, token: str) -> Any:
+    """The device that accepts ``token``: 6 digits are a code from the app, anything else is
+    tried as a recovery code (which is then used up); None when neither accepts it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = "".join(token.split())
+    model: Any = TOTPDevice if token.isdigit() and len(token) == 6 else RecoveryDevice
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(token):
+                return device
+    return None
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User) -> int:
+    """Another national administrator removes an account's app and recovery codes (for a lost
+    phone); the account sets them up again at its next sign-in. Never one's own."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.pk == user.pk:
+        raise AccessError(
+            _("You may not reset your own second factor. Ask another national administrator.")
+        )
+    if not policies.can(actor, "access.reset_second_factor", user):
+        raise AccessError(_("Only a national administrator may reset a second factor."))
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += RecoveryDevice.objects.filter(user=user).delete()[0]
+    if not removed:
+        raise AccessError(_("This account has no second factor to reset."))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        obj=user,
+        organisation_path=account_path(user),
+        changes={"second_factor": ["TOTP", None], "recovery_codes": ["•••", None]},
+        note="second factor reset by another national administrator",
+    )
+    return int(removed)

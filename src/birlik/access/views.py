@@ -21,7 +21,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -36,6 +35,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from birlik.core import ratelimit
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
 from birlik.core.text import query_keys
@@ -53,36 +53,43 @@ from .forms import (
     PasswordChangeForm,
     PasswordConfirmForm,
     ProfileForm,
+    SecondFactorForm,
     TokenForm,
 )
-from .models import AuditEntry, Grant, Role, User
+from .models import AuditEntry, Grant, GrantRequest, Role, User
 
 PENDING_KEY = "access_pending_login"
 PENDING_SECONDS = 5 * 60
-FAILURE_LIMIT = 5
-FAILURE_WINDOW = 15 * 60
+# Sign-in attempts per account and client address: settings.RATE_SIGN_IN_FAILURES.
+SIGN_IN_SCOPE = "sign-in"
 BODY_MATCHES_SHOWN = 20
+PENDING_SHOWN = 50
 
 
 # --- Sign-in ------------------------------------------------------------------------------
 
 
 def _failure_key(request: HttpRequest, username: str) -> str:
-    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
-    raw = f"{username.strip().lower()}|{request.META.get('REMOTE_ADDR', '')}"
-    return "access:login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
+    """The lockout's counter: this account from this client address (the proxy's word for it
+    is trusted only from ``FORWARDED_ALLOW_IPS``, see ``ClientAddressMiddleware``)."""
+    raw = f"{username.strip().lower()}|{ratelimit.client_ident(request)}"
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _is_blocked(key: str) -> bool:
-    return int(cache.get(key, 0)) >= FAILURE_LIMIT
+    """Counts this attempt before the password (or code) is checked, in the store all web
+    processes share, so that parallel requests get exactly the limit; True beyond it."""
+    rate = ratelimit.setting_rate("RATE_SIGN_IN_FAILURES")
+    return ratelimit.hit(SIGN_IN_SCOPE, key, limit=rate.limit, window=rate.window)
 
 
 def _count_failure(key: str) -> None:
-    cache.add(key, 0, FAILURE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, FAILURE_WINDOW)
+    """A failed attempt: already counted when it began (``_is_blocked``)."""
+
+
+def _not_a_failure(key: str) -> None:
+    """The password was right (a code is asked next): the attempt is not held against it."""
+    ratelimit.undo(SIGN_IN_SCOPE, key)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -115,7 +122,7 @@ def _finish_login(
     auth_login(request, user, backend=backend)
     if device is not None:
         django_otp.login(request, device)
-    cache.delete(key)
+    ratelimit.reset(SIGN_IN_SCOPE, key)
     services.login_record(user=user, second_factor=device is not None)
 
 
@@ -154,6 +161,7 @@ def login(request: HttpRequest) -> HttpResponse:
             # The password was right; the account is signed in only after the code.
             request.session.cycle_key()
             request.session[PENDING_KEY] = {"user": user.pk, "backend": backend, "at": time.time()}
+            _not_a_failure(key)
             return redirect(_login_url(next_url))
         else:
             _count_failure(key)
@@ -175,7 +183,7 @@ def _second_step(request: HttpRequest, pending: dict[str, Any], next_url: str) -
         request.session.pop(PENDING_KEY, None)
         return redirect(_login_url(next_url))
     key = _failure_key(request, user.get_username())
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
     blocked = False
     if request.method == "POST":
         if _is_blocked(key):
@@ -192,16 +200,13 @@ def _second_step(request: HttpRequest, pending: dict[str, Any], next_url: str) -
                 status=429,
             )
         if form.is_valid():
-            device = django_otp.match_token(user, form.cleaned_data["token"])
-            if isinstance(device, TOTPDevice):
+            device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
+            if device is not None:
                 request.session.pop(PENDING_KEY, None)
                 _finish_login(request, user, str(pending["backend"]), device, key)
                 return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             _count_failure(key)
-            form.add_error(
-                "token",
-                _("This code is not right. Check the time on your phone and try the newest code."),
-            )
+            form.add_error("token", _second_factor_refused())
     return render(
         request,
         "access/login_code.html",
@@ -236,27 +241,45 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _second_factor_refused() -> str:
+    return _(
+        "This code is not right. Check the time on your phone and try the newest code, "
+        "or enter an unused recovery code."
+    )
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    """The recovery codes, shown once: the page is the answer to the POST, never stored."""
+    response = render(request, "access/recovery_codes.html", {"codes": codes, "next": next_url})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @never_cache
 @sensitive_post_parameters("password", "token")
 def security(request: HttpRequest) -> HttpResponse:
+    """The authenticator app and the recovery codes of one's own account (also the enrolment
+    page to which ``SecondFactorMiddleware`` sends those who must have a second factor)."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
+    next_url = _safe_next(request)
     token_form = TokenForm()
     remove_form = PasswordConfirmForm()
+    codes_form = PasswordConfirmForm(prefix="codes")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "start":
                 services.totp_device_start(user=user)
-                return redirect("access:totp")
+                return redirect(_with_next(reverse("access:totp"), next_url))
             if action == "confirm":
                 token_form = TokenForm(request.POST)
                 if token_form.is_valid():
-                    device = services.totp_device_confirm(
+                    enrolment = services.second_factor_enrol(
                         user=user, token=token_form.cleaned_data["token"]
                     )
-                    django_otp.login(request, device)
+                    django_otp.login(request, enrolment.device)
                     messages.success(
                         request,
                         _(
@@ -264,7 +287,14 @@ def security(request: HttpRequest) -> HttpResponse:
                             "You will be asked for a code when you sign in."
                         ),
                     )
-                    return redirect("access:totp")
+                    return _recovery_codes_page(request, enrolment.recovery_codes, next_url)
+            elif action == "codes":
+                codes_form = PasswordConfirmForm(request.POST, prefix="codes")
+                if codes_form.is_valid():
+                    codes = services.recovery_codes_renew(
+                        user=user, password=codes_form.cleaned_data["password"]
+                    )
+                    return _recovery_codes_page(request, codes, next_url)
             elif action == "remove":
                 remove_form = PasswordConfirmForm(request.POST)
                 if remove_form.is_valid():
@@ -277,10 +307,10 @@ def security(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("This action is not known. Use the buttons on the page."))
                 return redirect("access:totp")
         except services.AccessError as error:
-            target = remove_form if action == "remove" else token_form
             if action == "start":
                 messages.error(request, str(error.message))
                 return redirect("access:totp")
+            target = {"remove": remove_form, "codes": codes_form}.get(action or "", token_form)
             target.add_error(error.field if error.field in target.fields else None, error.message)
     devices = list(TOTPDevice.objects.filter(user=user).order_by("pk"))
     confirmed = next((d for d in devices if d.confirmed), None)
@@ -291,12 +321,44 @@ def security(request: HttpRequest) -> HttpResponse:
         {
             "confirmed": confirmed,
             "pending": pending,
+            "required": policies.needs_second_factor(user),
+            "codes_left": services.recovery_codes_left(user),
             "qr_svg": _qr_svg(pending) if pending else "",
             "secret": _grouped_secret(pending) if pending else "",
             "token_form": token_form,
             "remove_form": remove_form,
+            "codes_form": codes_form,
+            "next": next_url,
         },
     )
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("token")
+def verify(request: HttpRequest) -> HttpResponse:
+    """A signed-in session that has not passed its second factor yet enters the app's code
+    (or a recovery code) before any staff page."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    next_url = _safe_next(request)
+    done = next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+    if getattr(user, "is_verified", lambda: False)():
+        return redirect(done)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect(_with_next(reverse("access:totp"), next_url))
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(done)
+        form.add_error("token", _second_factor_refused())
+    return render(request, "access/verify.html", {"form": form, "next": next_url})
 
 
 # --- Grants -------------------------------------------------------------------------------
@@ -337,10 +399,22 @@ def grants(request: HttpRequest) -> HttpResponse:
     entries = [
         {
             "grant": grant,
-            "can_revoke": grant.revoked_at is None
-            and policies.can_grant(user, grant.role, grant.organisation),
+            "can_revoke": policies.can_revoke(user, grant),
+            "can_reset": policies.can(user, "access.reset_second_factor", grant.user),
         }
         for grant in page.object_list
+    ]
+    waiting = policies.scoped(
+        GrantRequest.objects.filter(status=GrantRequest.Status.PENDING).select_related(
+            "user", "organisation", "organisation__kind", "requested_by"
+        ),
+        user,
+    )
+    if body is not None:
+        waiting = waiting.filter(organisation__path__startswith=body.path)
+    pending = [
+        {"request": item, "can_decide": policies.can_decide(user, item)}
+        for item in waiting.order_by("requested_at", "pk")[:PENDING_SHOWN]
     ]
     return render(
         request,
@@ -349,6 +423,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "entries": entries,
+            "pending": pending,
             "body": body,
             "query_string": _kept_query(request, form),
             "filtered": any(data.get(name) for name in ("role", "body", "q")) or status != "active",
@@ -441,12 +516,19 @@ def grant_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _granted(request: HttpRequest, grant: Grant) -> HttpResponseRedirect:
-    messages.success(
-        request,
-        _("%(user)s now holds the role “%(role)s” on %(body)s.")
-        % {"user": grant.user, "role": grant.get_role_display(), "body": grant.organisation},
-    )
+def _granted(request: HttpRequest, grant: Grant | GrantRequest) -> HttpResponseRedirect:
+    names = {"user": grant.user, "role": grant.get_role_display(), "body": grant.organisation}
+    if isinstance(grant, GrantRequest):
+        messages.success(
+            request,
+            _(
+                "The role “%(role)s” of %(user)s on %(body)s waits for approval by a second "
+                "person; it gives no access until then."
+            )
+            % names,
+        )
+    else:
+        messages.success(request, _("%(user)s now holds the role “%(role)s” on %(body)s.") % names)
     url = reverse("access:grants")
     return redirect(f"{url}?{urlencode({'body': grant.organisation_id})}")
 
@@ -478,10 +560,76 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "access/grant_revoke.html",
+        {"grant": grant, "can_revoke": policies.can_revoke(user, grant)},
+    )
+
+
+@login_required
+@require_POST
+def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or refuse a role waiting for a second person (a button on the grants page)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    policies.require(user, "access.manage_grants")
+    grant_request = policies.get_scoped_or_404(
+        GrantRequest.objects.select_related("user", "organisation", "organisation__kind"),
+        user,
+        pk=pk,
+    )
+    decision = request.POST.get("decision")
+    names = {
+        "user": grant_request.user,
+        "role": grant_request.get_role_display(),
+        "body": grant_request.organisation,
+    }
+    try:
+        if decision == "approve":
+            services.grant_request_approve(actor=user, grant_request=grant_request)
+            messages.success(
+                request, _("%(user)s now holds the role “%(role)s” on %(body)s.") % names
+            )
+        elif decision == "refuse":
+            services.grant_request_refuse(actor=user, grant_request=grant_request)
+            messages.success(
+                request, _("The role “%(role)s” of %(user)s on %(body)s was refused.") % names
+            )
+        else:
+            messages.error(request, _("This action is not known. Use the buttons on the page."))
+    except services.AccessError as error:
+        messages.error(request, str(error.message))
+    return redirect("access:grants")
+
+
+@login_required
+def second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another national administrator resets an account's second factor (a lost phone)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    policies.require(user, "access.reset_second_factor")
+    account = policies.get_scoped_or_404(User.objects.all(), user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.second_factor_reset(actor=user, user=account)
+        except services.AccessError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The second factor of %(user)s was reset. The account sets up a new "
+                    "authenticator app at its next sign-in."
+                )
+                % {"user": account},
+            )
+        return redirect("access:second_factor_reset", pk=account.pk)
+    return render(
+        request,
+        "access/second_factor_reset.html",
         {
-            "grant": grant,
-            "can_revoke": grant.revoked_at is None
-            and policies.can_grant(user, grant.role, grant.organisation),
+            "account": account,
+            "has_totp": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
+            "codes_left": services.recovery_codes_left(account),
+            "can_reset": policies.can(user, "access.reset_second_factor", account),
         },
     )
 
@@ -490,11 +638,18 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _field_label(label: str, name: str) -> str:
+    """The name of a changed field; a reverse relation (no ``verbose_name`` of its own) is
+    named after the records it points to."""
     try:
         model = apps.get_model(label)
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name.replace("_", " ")
+    verbose = getattr(field, "verbose_name", None)
+    related = getattr(field, "related_model", None)
+    if verbose is None and related is not None and not isinstance(related, str):
+        verbose = related._meta.verbose_name_plural
+    return str(verbose) if verbose else name.replace("_", " ")
 
 
 def _shown(value: Any) -> str:
@@ -599,12 +754,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     own_grants = Grant.objects.filter(user=user, revoked_at__isnull=True).select_related(
         "organisation", "organisation__kind"
     )
+    own_pending = GrantRequest.objects.filter(
+        user=user, status=GrantRequest.Status.PENDING
+    ).select_related("organisation", "organisation__kind", "requested_by")
     return render(
         request,
         "access/profile.html",
         {
             "form": form,
             "own_grants": own_grants,
+            "own_pending": own_pending,
+            "codes_left": services.recovery_codes_left(user),
+            "second_factor_required": policies.needs_second_factor(user),
             "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "may_manage": policies.can(user, "access.manage_grants"),
             "may_audit": policies.can(user, "access.view_audit"),

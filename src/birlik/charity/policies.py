@@ -19,6 +19,7 @@ from birlik.access.models import Role
 from birlik.access.policies import (
     PERSONAL_DATA_ROLES,
     STAFF_ROLES,
+    confidential_holder,
     covers,
     has_role,
     prefix_q,
@@ -67,6 +68,16 @@ def sees_projects(user: Any, record: Any = None) -> bool:
     if record is None:
         return has_role(user, PROJECT_ROLES)
     return covers(user, PROJECT_ROLES, _centre_path(record))
+
+
+@confidential_holder
+def is_caseworker(user: Any) -> bool:
+    """Named on at least one help request: a reader of beneficiaries' data."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from .models import RequestWorker
+
+    return bool(RequestWorker.objects.filter(user=user).exists())
 
 
 @rules.predicate

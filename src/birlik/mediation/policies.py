@@ -12,7 +12,15 @@ import rules
 from django.db.models import Q
 
 from birlik.access.models import Role
-from birlik.access.policies import STAFF_ROLES, covers, has_role, prefix_q, roots, scope_rule
+from birlik.access.policies import (
+    STAFF_ROLES,
+    confidential_holder,
+    covers,
+    has_role,
+    prefix_q,
+    roots,
+    scope_rule,
+)
 
 HEAD = frozenset({Role.CENTRE_HEAD})
 
@@ -32,11 +40,29 @@ def mediator_of(user: Any) -> Any:
     return user._birlik_mediator
 
 
+def heads_a_mediation_centre(user: Any) -> bool:
+    """Holds ``centre_head`` on a mediation centre or council (cached on the user)."""
+    if not has_role(user, HEAD):
+        return False
+    if not hasattr(user, "_birlik_heads_mediation"):
+        from birlik.access.policies import grants_of
+        from birlik.registry.models import Organisation
+
+        from .models import CENTRE_KINDS
+
+        ids = [grant.organisation_id for grant in grants_of(user) if grant.role in HEAD]
+        user._birlik_heads_mediation = Organisation.objects.filter(
+            pk__in=ids, kind__code__in=CENTRE_KINDS
+        ).exists()
+    return bool(user._birlik_heads_mediation)
+
+
 @rules.predicate
 def heads_centre(user: Any, obj: Any = None) -> bool:
-    """A centre head: of the case's (or the body's) centre, or of any when no object."""
+    """A centre head: of the case's (or the body's) centre, or of any mediation centre or
+    council when no object (a charity centre's head is not one)."""
     if obj is None:
-        return has_role(user, HEAD)
+        return heads_a_mediation_centre(user)
     centre = getattr(obj, "centre", obj)
     return covers(user, HEAD, str(centre.path))
 
@@ -51,6 +77,10 @@ def assigned_to(user: Any, case: Any = None) -> bool:
 @rules.predicate
 def is_mediator(user: Any) -> bool:
     return mediator_of(user) is not None
+
+
+# A mediator reads the cases they are named on: a confidential role, second factor included.
+confidential_holder(is_mediator)
 
 
 @rules.predicate

@@ -42,4 +42,6 @@ class Notice(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.channel} → {self.recipient}: {self.subject or self.body[:40]}"
+        # Neither the recipient nor the text: they hold phones and private links, and a
+        # notice's name is shown in the admin and in logs.
+        return f"{self.channel} #{self.pk}"

@@ -145,6 +145,7 @@ class MembershipAdmin(AuditedAdmin):
     list_select_related = ("person", "organisation")
     search_fields = ("person__last_name", "organisation__name")
     raw_id_fields = ("person", "organisation")
+    audit_reads = True  # a membership names a person: opening it is logged as a read
 
     def audit_path(self, obj: Any) -> str:
         return str(obj.organisation.path) if obj.organisation_id else ""
