@@ -9,6 +9,7 @@ from freezegun import freeze_time
 
 from birlik.access.models import AuditEntry
 from birlik.appeals.models import Appeal, AppealHandler
+from birlik.core.workdays import next_working_day
 from birlik.events.models import Event, Registration
 from birlik.events.services import registration_create
 
@@ -215,7 +216,8 @@ def test_an_extension_beyond_the_legal_maximum_is_refused(network, api, make_tok
     too_late = (appeal.due_date + datetime.timedelta(days=90)).isoformat()
     response = client.post(f"/appeals/{appeal.pk}/extend", {"until": too_late, "reason": "x"})
     assert response.status_code == 400
-    until = (appeal.due_date + datetime.timedelta(days=20)).isoformat()
+    # A working day within the cap (two months from the start of the term): APPC Article 76.
+    until = next_working_day(appeal.due_date + datetime.timedelta(days=20)).isoformat()
     response = client.post(f"/appeals/{appeal.pk}/extend", {"until": until, "reason": "Сараптама"})
     assert response.status_code == 200
     assert response.json()["effective_due"] == until

@@ -10,10 +10,12 @@ import pytest
 from freezegun import freeze_time
 
 from birlik.appeals.models import Appeal, Proposal, StateBody
+from birlik.appeals.services import appeal_redirect, appeal_take_on
 from birlik.cli import main
 from birlik.core import kpi
 
 from ..factories import region
+from .helpers import register
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 YEAR = kpi.Period.year(2025)
@@ -195,7 +197,34 @@ def test_what_became_of_the_appeals(records):
     assert rows("appeals.overdue") == {("house_of_friendship",): 1}
     assert rows("appeals.not_considered") == {("secretariat",): 1}
     assert rows("appeals.redirected") == {("regional_assembly",): 1}
+    assert rows("appeals.redirected_late") == {}
     assert rows("appeals.answered_on_time_share") == {(): 75.0}  # 3 of 4 answered
+
+
+def test_late_redirections_are_counted_by_the_period_received(records, network):
+    house = network.users["staff_pavlodar_house"]
+    akimat = StateBody.objects.get(code="akimat-kz-55")
+    with freeze_time("2025-11-03 10:00:00+05:00"):  # Monday: redirect by Thursday 6 November
+        in_time = register(network.pavlodar_house)
+        late = register(network.pavlodar_elders)
+    appeal_take_on(actor=house, appeal=in_time)
+    appeal_take_on(actor=network.users["coordinator_pavlodar"], appeal=late)
+    with freeze_time("2025-11-06 17:00:00+05:00"):
+        appeal_redirect(actor=house, appeal=in_time, state_body=akimat, reason="Әкімдік.")
+    with freeze_time("2025-11-07 09:00:00+05:00"):
+        appeal_redirect(
+            actor=network.users["coordinator_pavlodar"],
+            appeal=late,
+            state_body=akimat,
+            reason="Әкімдік.",
+        )
+    assert rows("appeals.redirected_late") == {("elders_council",): 1}
+    assert rows("appeals.redirected") == {
+        ("regional_assembly",): 1,
+        ("house_of_friendship",): 1,
+        ("elders_council",): 1,
+    }
+    assert rows("appeals.redirected_late", period=kpi.Period.year(2026)) == {}
 
 
 def test_an_open_appeal_becomes_overdue_the_day_after_its_extended_term(records):

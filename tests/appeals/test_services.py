@@ -19,7 +19,6 @@ from birlik.appeals.models import (
     Appeal,
     AppealHandler,
     AppealStep,
-    NumberSequence,
     Proposal,
     StateBody,
 )
@@ -40,6 +39,7 @@ from birlik.appeals.services import (
     proposal_record_answer,
     proposal_send,
 )
+from birlik.core import sequences
 from birlik.notify.models import Notice
 
 from ..factories import GrantFactory, UserFactory, region
@@ -234,7 +234,7 @@ def test_numbers_run_without_gaps_within_each_year(network):
         "2025-000003",
         "2026-000002",
     ]
-    assert dict(NumberSequence.objects.values_list("year", "last")) == {2025: 3, 2026: 2}
+    assert sequences.last_numbers(services.NUMBER_SCOPE) == {2025: 3, 2026: 2}
 
 
 def test_an_appeal_to_the_assembly_goes_to_the_assembly_of_the_applicants_region(network):
@@ -348,19 +348,21 @@ def test_a_manager_above_the_body_may_approve_the_answer_they_drafted(staff, net
 def test_an_extension_stops_at_the_legal_maximum_and_the_applicant_is_told_in_their_language(
     staff, network
 ):
-    # Received Monday 2 February 2026: due on the 15th working day after, 23 February.
+    # Received Monday 2 February 2026: due on the 15th working day after, 23 February. The term
+    # may run "not more than up to two months" from 2 February: to Thursday 2 April 2026.
     appeal = register(network.pavlodar_house, at(2026, 2, 2), language="ru")
     assert appeal.due_date == datetime.date(2026, 2, 23)
     house = staff["staff_pavlodar_house"]
     appeal_take_on(actor=house, appeal=appeal)
     receipt_keys = set(Notice.objects.values_list("idempotency_key", flat=True))
-    latest = datetime.date(2026, 4, 24)  # 23 February + 60 calendar days
+    latest = datetime.date(2026, 4, 2)
     with freeze_time(at(2026, 2, 10)):
         with pytest.raises(AppealError) as error:
             appeal_extend(
                 actor=house, appeal=appeal, until=latest + datetime.timedelta(days=1), reason="x"
             )
         assert error.value.field == "until"
+        assert "2 April 2026" in str(error.value.message)
         with pytest.raises(AppealError) as error:
             appeal_extend(actor=house, appeal=appeal, until=latest, reason="  ")
         assert error.value.field == "reason"
@@ -368,18 +370,192 @@ def test_an_extension_stops_at_the_legal_maximum_and_the_applicant_is_told_in_th
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.EXTENDED
     assert appeal.effective_due == latest
+    assert appeal.extended_on == datetime.date(2026, 2, 10)
+    assert appeal.extension_reason == "Нужен ответ акимата."
+    assert appeal.extension_notice_at == at(2026, 2, 10)
     told = Notice.objects.exclude(idempotency_key__in=receipt_keys)
     assert sorted(told.values_list("channel", "recipient", "language")) == [
         ("email", "askar@example.kz", "ru"),
         ("sms", "+77011234567", "ru"),
     ]
     for notice in told:
-        assert "24.04.2026" in notice.body
+        assert "02.04.2026" in notice.body
+        assert "Нужен ответ акимата." in notice.body
         assert appeal.number in notice.body
         assert "/ru/" in notice.body
     # The same notice written again (a retried job) is not duplicated.
     services._notify_applicant(appeal, "extended")
     assert Notice.objects.exclude(idempotency_key__in=receipt_keys).count() == 2
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("received_at", "latest", "latest_text"),
+    [
+        # Counted from Friday 23 January 2026: two months → Monday 23 March, Nauryz; 24 and 25
+        # March are its observed days off → Thursday 26 March.
+        (at(2026, 1, 23), D(2026, 3, 26), "26 March 2026"),
+        # Counted from Wednesday 31 December 2025: 31 February does not exist → Saturday 28
+        # February, not a working day → Monday 2 March 2026.
+        (at(2025, 12, 31), D(2026, 3, 2), "2 March 2026"),
+        # Counted from Friday 31 December 2027: the month's end of a leap year, Tuesday 29
+        # February 2028, a working day.
+        (at(2027, 12, 31), D(2028, 2, 29), "29 February 2028"),
+        # Received Saturday 31 October 2026, counted from Monday 2 November: two months →
+        # Saturday 2 January 2027, New Year (Monday 4 January is its observed day off) → 5 January.
+        (at(2026, 10, 31), D(2027, 1, 5), "5 January 2027"),
+    ],
+)
+def test_the_latest_extension_is_two_months_from_the_start_moved_to_a_working_day(
+    staff, network, received_at, latest, latest_text
+):
+    appeal = register(network.pavlodar_house, received_at)
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(appeal.due_date):
+        with pytest.raises(AppealError) as error:
+            appeal_extend(
+                actor=house, appeal=appeal, until=latest + datetime.timedelta(days=1), reason="x"
+            )
+        assert error.value.field == "until"
+        assert latest_text in str(error.value.message)
+        appeal_extend(actor=house, appeal=appeal, until=latest, reason="Сараптама қажет.")
+    appeal.refresh_from_db()
+    assert appeal.effective_due == latest
+
+
+@pytest.mark.parametrize(
+    ("until", "why"),
+    [
+        (D(2026, 3, 24), "Nauryz, observed day off"),
+        (D(2026, 3, 7), "a Saturday"),
+        (D(2026, 3, 9), "Women's Day observed on Monday"),
+    ],
+)
+def test_an_extension_to_a_day_off_is_refused(staff, network, until, why):
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)), pytest.raises(AppealError) as error:
+        appeal_extend(actor=house, appeal=appeal, until=until, reason="Сараптама қажет.")
+    assert error.value.field == "until", why
+    assert "is not a working day" in str(error.value.message)
+    assert "2 April 2026" in str(error.value.message)
+    appeal.refresh_from_db()
+    assert appeal.extended_until is None
+
+
+def test_a_term_that_has_run_out_cannot_be_extended(staff, network):
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))  # due Monday 23 February
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 24, 9)), pytest.raises(AppealError) as error:
+        appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 20), reason="Кешігіп қалдық.")
+    assert error.value.field == "until"
+    assert "23 February 2026" in str(error.value.message)
+    # The last day of the term, late in the evening in Almaty, is still in time.
+    with freeze_time(at(2026, 2, 23, 23, 50)):
+        appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 20), reason="Сараптама.")
+    appeal.refresh_from_db()
+    assert appeal.effective_due == D(2026, 3, 20)
+
+
+def test_repeated_extensions_share_the_two_month_cap(staff, network):
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))  # cap: Thursday 2 April 2026
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)):
+        appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 13), reason="Бірінші.")
+    with freeze_time(at(2026, 3, 13, 16)):
+        with pytest.raises(AppealError) as error:
+            appeal_extend(actor=house, appeal=appeal, until=D(2026, 4, 3), reason="Екінші.")
+        assert "2 April 2026" in str(error.value.message)
+        with pytest.raises(AppealError):  # not after the current date
+            appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 12), reason="Екінші.")
+        appeal_extend(actor=house, appeal=appeal, until=D(2026, 4, 2), reason="Екінші.")
+    appeal.refresh_from_db()
+    assert appeal.effective_due == D(2026, 4, 2)
+    assert appeal.extended_on == D(2026, 3, 13)
+    assert appeal.extension_reason == "Екінші."
+    # Each extension told the applicant its own new date, once per channel.
+    extended = Notice.objects.filter(idempotency_key__contains=":extended:")
+    assert extended.count() == 4
+    assert extended.filter(body__contains="02.04.2026").count() == 2
+
+
+def test_the_refusal_gives_the_latest_date_in_the_users_language(staff, network):
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)), translation.override("ru"):
+        with pytest.raises(AppealError) as error:
+            appeal_extend(actor=house, appeal=appeal, until=D(2026, 4, 6), reason="x")
+        assert "2 апреля 2026" in str(error.value.message)
+
+
+def test_a_kind_of_body_may_allow_less_than_two_months_but_never_more(staff, network):
+    from birlik.appeals.models import DeadlineRules
+
+    rules = DeadlineRules.objects.create(kind=network.pavlodar_house.kind, max_extension_months=1)
+    appeal = register(network.pavlodar_house, at(2026, 2, 2))  # one month: Monday 2 March
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)):
+        with pytest.raises(AppealError):
+            appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 3), reason="x")
+        DeadlineRules.objects.filter(pk=rules.pk).update(max_extension_months=6)
+        with pytest.raises(AppealError) as error:
+            appeal_extend(actor=house, appeal=appeal, until=D(2026, 4, 3), reason="x")
+        assert "2 April 2026" in str(error.value.message)
+
+
+def test_an_applicant_without_phone_or_e_mail_gets_no_notice_and_none_is_recorded(staff, network):
+    appeal = register(
+        network.pavlodar_house,
+        at(2026, 2, 2),
+        applicant_phone="",
+        applicant_email="",
+        applicant_address="Павлодар, Естай көшесі, 10",
+    )
+    house = staff["staff_pavlodar_house"]
+    appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 2, 10)):
+        appeal_extend(actor=house, appeal=appeal, until=D(2026, 3, 20), reason="Сараптама.")
+    appeal.refresh_from_db()
+    assert appeal.extended_until == D(2026, 3, 20)
+    assert appeal.extension_notice_at is None
+    assert not Notice.objects.filter(idempotency_key__contains=":extended:").exists()
+
+
+# --- Redirection within three working days ---------------------------------------------------
+
+
+def test_the_redirect_by_date_is_three_working_days_after_the_start_of_the_term(network):
+    # Friday 20 March 2026: then Nauryz 21–25 off → 26, 27, 30 March.
+    appeal = register(network.pavlodar_house, at(2026, 3, 20, 19))
+    appeal.refresh_from_db()
+    assert appeal.redirect_by == D(2026, 3, 30)
+
+
+def test_a_late_redirection_is_recorded_on_the_appeal(staff, network):
+    akimat = StateBody.objects.get(code="akimat-kz-55")
+    house = staff["staff_pavlodar_house"]
+    in_time = register(network.pavlodar_house, at(2026, 3, 20, 19))
+    late = register(network.pavlodar_house, at(2026, 3, 20, 19))
+    for appeal in (in_time, late):
+        appeal_take_on(actor=house, appeal=appeal)
+    with freeze_time(at(2026, 3, 30, 17)):
+        appeal_redirect(actor=house, appeal=in_time, state_body=akimat, reason="Әкімдік.")
+    with freeze_time(at(2026, 3, 31, 9)):
+        appeal_redirect(actor=house, appeal=late, state_body=akimat, reason="Әкімдік.")
+    in_time.refresh_from_db()
+    late.refresh_from_db()
+    assert in_time.redirected_late is False
+    assert late.redirected_late is True
+    entry = AuditEntry.objects.filter(object_id=str(late.pk), changes__has_key="late").get()
+    assert entry.changes["late"] == [None, True]
 
 
 def test_a_redirection_tells_the_applicant_the_competent_body_in_their_language(staff, network):

@@ -95,6 +95,34 @@ def test_due_soon_counts_three_working_days_across_nauryz(network, login):
     assert extended.number in numbers(everything_open)
 
 
+def test_the_redirect_queue_shows_the_redirect_by_date_and_the_working_days_left(network, login):
+    staff = network.users["staff_pavlodar_house"]
+    with freeze_time("2026-03-20 19:00:00+05:00"):  # redirect by Monday 30 March
+        waiting = register(network.pavlodar_house)
+        started = register(network.pavlodar_house, actor=staff)
+        started.executor = staff
+        started.status = Appeal.Status.IN_PROGRESS
+        started.save(update_fields=["executor", "status"])
+    with freeze_time("2026-03-26 09:00:00+05:00"):  # Thursday after Nauryz: 27, 30 March left
+        early = register(network.pavlodar_house)  # redirect by Tuesday 31 March
+        client = login(network.users["coordinator_pavlodar"])
+        response = client.get(inbox(), {"queue": "to_redirect"})
+    assert [a.number for a in response.context["page"].object_list] == [
+        waiting.number,
+        early.number,
+    ]
+    page = response.content.decode()
+    assert "30.03.2026</time> — 2 working days left" in page
+    assert "31.03.2026</time> — 3 working days left" in page
+    client.logout()  # a new session a week later
+    with freeze_time("2026-04-01 09:00:00+05:00"):
+        client = login(network.users["coordinator_pavlodar"])
+        page = client.get(inbox(), {"queue": "to_redirect"}).content.decode()
+    assert "30.03.2026</time> — 2 working days late" in page
+    assert "31.03.2026</time> — 1 working day late" in page
+    assert started.number not in page
+
+
 def test_mine_shows_the_appeals_where_i_am_named(network, login):
     staff = network.users["staff_pavlodar_house"]
     named = register(network.pavlodar_house, actor=staff)

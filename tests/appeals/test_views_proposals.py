@@ -131,3 +131,21 @@ def test_the_proposal_list_is_scoped_filtered_and_costs_the_same_queries(network
         response = client.get(reverse("appeals:proposals"))
     assert response.context["page"].paginator.count == 16
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_proposal_without_a_drafter_opens(network, login):
+    """Demo proposals of bodies without staff have no drafter, nor an approver."""
+    proposal = Proposal.objects.create(
+        organisation=network.pavlodar_elders,
+        state_body=akimat_of(network),
+        title="Ауылдық клубты жөндеу туралы",
+        text=GROUNDS,
+        status=Proposal.Status.SENT,
+        sent_at=timezone.now(),
+        answer_due=timezone.localdate() + datetime.timedelta(days=21),
+    )
+    client = login(network.users["coordinator_pavlodar"])
+    response = client.get(reverse("appeals:proposal", kwargs={"pk": proposal.pk}))
+    assert response.status_code == 200
+    assert "Drafted by" in response.content.decode()
+    assert client.get(reverse("appeals:proposals")).status_code == 200

@@ -3,13 +3,19 @@
 import datetime
 
 import pytest
+from django.test import override_settings
+from freezegun import freeze_time
 
 from birlik.core.workdays import (
+    add_months,
     add_working_days,
     is_working_day,
+    legal_date,
+    legal_today,
     local_date,
     next_working_day,
     working_days_between,
+    working_days_left,
 )
 
 D = datetime.date
@@ -76,3 +82,34 @@ def test_local_date_is_in_almaty():
 def test_negative_days_are_refused():
     with pytest.raises(ValueError, match="0 or more"):
         add_working_days(D(2025, 1, 1), -1)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2026, 2, 2), 2, D(2026, 4, 2)),
+        (D(2025, 12, 31), 2, D(2026, 2, 28)),  # no 31 February: the month's last day
+        (D(2027, 12, 31), 2, D(2028, 2, 29)),  # a leap year
+        (D(2027, 12, 29), 2, D(2028, 2, 29)),
+        (D(2026, 11, 30), 2, D(2027, 1, 30)),  # over the new year
+        (D(2026, 8, 31), 1, D(2026, 9, 30)),
+    ],
+)
+def test_calendar_months_keep_the_day_number_or_the_months_last_day(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_working_days_left_count_down_to_zero_then_below():
+    # Redirect by Monday 30 March 2026 (after Nauryz, 21–25 March off).
+    assert working_days_left(D(2026, 3, 20), D(2026, 3, 30)) == 3
+    assert working_days_left(D(2026, 3, 30), D(2026, 3, 30)) == 0
+    assert working_days_left(D(2026, 3, 31), D(2026, 3, 30)) == -1
+    assert working_days_left(D(2026, 4, 4), D(2026, 3, 30)) == -4  # Saturday after 31, 1, 2, 3
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_legal_dates_are_almaty_dates_on_a_utc_server():
+    late_utc = datetime.datetime(2026, 3, 19, 23, 30, tzinfo=datetime.UTC)  # 04:30 on 20 March
+    assert legal_date(late_utc) == D(2026, 3, 20)
+    with freeze_time(late_utc):
+        assert legal_today() == D(2026, 3, 20)

@@ -15,11 +15,12 @@ from birlik.appeals.models import (
     Appeal,
     AppealHandler,
     AppealStep,
-    NumberSequence,
     Proposal,
 )
-from birlik.core import kpi
-from birlik.core.workdays import add_working_days, local_date
+from birlik.appeals.services import NUMBER_SCOPE, Terms, extension_latest
+from birlik.core import kpi, sequences
+from birlik.core.models import Sequence
+from birlik.core.workdays import add_working_days, is_working_day, local_date
 from birlik.demo.appeals import demo_appeals_seed
 from birlik.demo.services import demo_seed
 
@@ -64,7 +65,12 @@ def test_statuses_agree_with_the_dates_and_the_figures_add_up(seeded):
     assert not appeals.filter(status="extended", extended_until__isnull=True).exists()
     assert not appeals.filter(answered_at__lt=F("received_at")).exists()
     assert not appeals.filter(answered_at__gt=timezone.now()).exists()
-    assert not appeals.filter(extended_until__gt=F("due_date") + datetime.timedelta(days=60))
+    # APPC 76: extended to a working day within two months of the start, before the term ran out.
+    for extended in appeals.filter(extended_until__isnull=False):
+        latest = extension_latest(counted_from=extended.counted_from, terms=Terms())
+        assert extended.extended_until <= latest and is_working_day(extended.extended_until)
+        assert extended.extended_on <= extended.due_date and extended.extension_reason
+    assert not appeals.filter(redirect_by__isnull=True).exists()
     open_ = appeals.filter(status__in=Appeal.OPEN_STATUSES)
     assert open_.filter(received_at__year=TODAY.year).exists()
     # Overdue open appeals have been escalated to the parent body, as the daily job does.
@@ -103,7 +109,7 @@ def test_numbers_are_unique_and_gapless_per_year_and_sequences_continue_them(see
     assert set(by_year) == {LAST_YEAR, TODAY.year} or set(by_year) == {LAST_YEAR}
     for year, serials in by_year.items():
         assert sorted(serials) == list(range(1, len(serials) + 1))
-        assert NumberSequence.objects.get(year=year).last == len(serials)
+        assert sequences.last_numbers(NUMBER_SCOPE)[year] == len(serials)
     # Numbers follow the order of receipt.
     ordered = list(Appeal.objects.filter(received_at__year=LAST_YEAR).order_by("received_at"))
     assert [a.number for a in ordered] == sorted(a.number for a in ordered)
@@ -147,7 +153,7 @@ def test_a_demo_network_seeded_before_appeals_gets_them_once(seeded):
     count = Appeal.objects.count()
     Appeal.objects.all().delete()
     Proposal.objects.all().delete()
-    NumberSequence.objects.all().delete()
+    Sequence.objects.filter(scope=NUMBER_SCOPE).delete()
     assert demo_seed(scale=SCALE) is True
     assert Appeal.objects.count() == count
     assert demo_seed(scale=SCALE) is False
@@ -164,7 +170,7 @@ def test_the_plan_is_deterministic_for_a_seed_and_a_date(seeded):
     first = signature()
     Appeal.objects.all().delete()
     Proposal.objects.all().delete()
-    NumberSequence.objects.all().delete()
+    Sequence.objects.filter(scope=NUMBER_SCOPE).delete()
     demo_appeals_seed(scale=SCALE)
     assert signature() == first
 
@@ -172,7 +178,7 @@ def test_the_plan_is_deterministic_for_a_seed_and_a_date(seeded):
 def test_full_scale_appeals_are_written_in_a_few_seconds(seeded):
     Appeal.objects.all().delete()
     Proposal.objects.all().delete()
-    NumberSequence.objects.all().delete()
+    Sequence.objects.filter(scope=NUMBER_SCOPE).delete()
     started = time.perf_counter()
     totals = demo_appeals_seed(scale=1.0, today=datetime.date(2026, 11, 25))
     assert time.perf_counter() - started < 15

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
 from birlik.access.models import User
+from birlik.core.forms import DateInput
+from birlik.core.templatetags.birlik_format import long_date
+from birlik.core.workdays import LEGAL_TZ, legal_today
 from birlik.registry.models import Organisation
-from birlik.workspace.forms import DateInput
 
 from .models import Appeal, Proposal, StateBody
 
@@ -22,6 +24,7 @@ QUEUES = [
     ("open", _("All open")),
     ("due_soon", _("Due soon")),
     ("overdue", _("Overdue")),
+    ("to_redirect", _("To redirect")),
     ("mine", _("Mine")),
     ("not_considered", _("Not considered")),
     ("all", _("All appeals")),
@@ -130,15 +133,15 @@ class PaperAppealForm(forms.Form):
 
     def clean_received_on(self) -> datetime.date | None:
         day: datetime.date | None = self.cleaned_data.get("received_on")
-        if day is not None and day > timezone.localdate():
+        if day is not None and day > legal_today():
             raise forms.ValidationError(_("The date of receipt cannot be in the future."))
         return day
 
     def received_at(self) -> datetime.datetime:
         day = self.cleaned_data.get("received_on")
-        if day is None or day == timezone.localdate():
+        if day is None or day == legal_today():
             return timezone.now()
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        return datetime.datetime.combine(day, datetime.time(12), tzinfo=LEGAL_TZ)
 
 
 def executors_for(organisation: Organisation) -> QuerySet[User]:
@@ -189,7 +192,19 @@ class AnswerForm(forms.Form):
 
 class ExtendForm(forms.Form):
     until = forms.DateField(label=_("New due date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for the extension"), max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=1000,
+        help_text=_("The applicant is told the new date and this reason at once."),
+    )
+
+    def __init__(self, *args: Any, latest: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if latest is not None:
+            self.fields["until"].widget.attrs["max"] = latest.isoformat()
+            self.fields["until"].help_text = _(
+                "A working day, %(date)s at the latest (two months from the registration)."
+            ) % {"date": long_date(latest)}
 
 
 class StateBodyField(forms.ModelChoiceField[StateBody]):

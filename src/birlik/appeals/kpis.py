@@ -1,37 +1,38 @@
 """Indicators of appeals and proposals, computed in the database.
 
 Appeals are counted by the period they were received in (Asia/Almaty): of those, how many were
-answered on time or late, are still open past their term today, were not considered (anonymous)
-or redirected. Proposals are counted by the period they were sent in: of those, how many the
-state body answered and how many it took into account (accepted or partly accepted).
+answered on time or late, are still open past their term today, were not considered (anonymous),
+redirected, or redirected after their 3-working-day term. Which appeals are overdue, on time or
+late is decided in ``appeals.queries``, nowhere else. Proposals are counted by the period they
+were sent in: of those, how many the state body answered and how many it took into account
+(accepted or partly accepted).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
+from birlik.core.workdays import legal_midnight, legal_today
 from birlik.geo.models import Region
 
+from . import queries
 from .models import Appeal, Proposal
 
-
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+Select = Callable[[QuerySet[Appeal]], QuerySet[Appeal]]
 
 
 def _moment_range(field: str, period: Period) -> Q:
     # A range on the column itself lets the database use its index.
     return Q(
         **{
-            f"{field}__gte": _local_midnight(period.start),
-            f"{field}__lt": _local_midnight(period.end + datetime.timedelta(days=1)),
+            f"{field}__gte": legal_midnight(period.start),
+            f"{field}__lt": legal_midnight(period.end + datetime.timedelta(days=1)),
         }
     )
 
@@ -47,23 +48,26 @@ def sent_proposals(period: Period, region: Region | None = None) -> QuerySet[Pro
     return qs.filter(organisation__region=region) if region is not None else qs
 
 
-def _with_terms(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
-    return qs.annotate(
-        term=Coalesce("extended_until", "due_date"),
-        answered_on=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()),
-    )
+def _on_time(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return queries.appeals_answered_on_time(qs=qs)
 
 
-ANSWERED_ON_TIME = Q(answered_at__isnull=False, answered_on__lte=F("term"))
-ANSWERED_LATE = Q(answered_at__isnull=False, answered_on__gt=F("term"))
+def _late(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return queries.appeals_answered_late(qs=qs)
+
+
+def _overdue_today(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return queries.appeals_overdue(on=legal_today(), qs=qs)
+
+
+def _redirected_late(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return queries.appeals_redirected_late(qs=qs)
+
+
 TAKEN_INTO_ACCOUNT = Q(
     status=Proposal.Status.ANSWERED,
     outcome__in=[Proposal.Outcome.ACCEPTED, Proposal.Outcome.PARTLY],
 )
-
-
-def overdue_q(today: datetime.date) -> Q:
-    return Q(status__in=Appeal.OPEN_STATUSES, term__lt=today)
 
 
 def _count_by(qs: QuerySet, field: str, dim: str) -> list[Row]:  # type: ignore[type-arg]
@@ -118,7 +122,7 @@ def received_by_body(period: Period, region: Region | None) -> list[Row]:
 
 
 def _outcome(
-    key: str, name: str | Promise, condition: Q | None, order: int, help_text: str | Promise
+    key: str, name: str | Promise, select: Select, order: int, help_text: str | Promise
 ) -> None:
     @indicator(
         key,
@@ -129,45 +133,53 @@ def _outcome(
         description=help_text,
     )
     def compute(period: Period, region: Region | None) -> list[Row]:
-        qs = _with_terms(received(period, region))
-        wanted = condition if condition is not None else overdue_q(timezone.localdate())
-        return _count_by(qs.filter(wanted), "organisation__kind__code", "kind")
+        return _count_by(select(received(period, region)), "organisation__kind__code", "kind")
 
 
 _outcome(
     "appeals.answered_on_time",
     _("Appeals answered on time"),
-    ANSWERED_ON_TIME,
+    _on_time,
     410,
     _("Appeals received in the period and answered by their term (an extension included)."),
 )
 _outcome(
     "appeals.answered_late",
     _("Appeals answered late"),
-    ANSWERED_LATE,
+    _late,
     411,
     _("Appeals received in the period and answered after their term."),
 )
 _outcome(
     "appeals.overdue",
     _("Appeals overdue and still open today"),
-    None,
+    _overdue_today,
     412,
     _("Appeals received in the period, still without an answer today, past their term."),
 )
 _outcome(
     "appeals.not_considered",
     _("Anonymous appeals not considered"),
-    Q(status=Appeal.Status.NOT_CONSIDERED),
+    lambda qs: qs.filter(status=Appeal.Status.NOT_CONSIDERED),
     413,
     _("Anonymous appeals are registered but not considered, as the law says."),
 )
 _outcome(
     "appeals.redirected",
     _("Appeals redirected to a competent body"),
-    Q(status=Appeal.Status.REDIRECTED),
+    lambda qs: qs.filter(status=Appeal.Status.REDIRECTED),
     414,
     _("Appeals received in the period and sent on to a competent state body."),
+)
+_outcome(
+    "appeals.redirected_late",
+    _("Appeals redirected after the three-working-day term"),
+    _redirected_late,
+    416,
+    _(
+        "Appeals received in the period and sent on to a competent state body later than three "
+        "working days after their registration, the term the law sets."
+    ),
 )
 
 
@@ -182,11 +194,11 @@ _outcome(
     ),
 )
 def answered_on_time_share(period: Period, region: Region | None) -> list[Row]:
-    totals = (
-        _with_terms(received(period, region))
-        .filter(answered_at__isnull=False)
-        .aggregate(answered=Count("id"), on_time=Count("id", filter=ANSWERED_ON_TIME))
-    )
+    qs = received(period, region)
+    totals = {
+        "answered": qs.filter(answered_at__isnull=False).count(),
+        "on_time": _on_time(qs).count(),
+    }
     if not totals["answered"]:
         return []
     return [{"value": round(100 * totals["on_time"] / totals["answered"], 1)}]
@@ -298,7 +310,7 @@ def received_cube(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def answered_on_time_cube(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_cube(_with_terms(received(period, region)).filter(ANSWERED_ON_TIME), period)
+    return _appeals_cube(_on_time(received(period, region)), period)
 
 
 def _appeals_by_district(qs: QuerySet[Appeal]) -> list[Row]:
@@ -339,4 +351,4 @@ def received_by_district(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def answered_on_time_by_district(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_by_district(_with_terms(received(period, region)).filter(ANSWERED_ON_TIME))
+    return _appeals_by_district(_on_time(received(period, region)))

@@ -10,12 +10,16 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation, OrganisationKind
+
+# APPC Article 76: the term may be extended "not more than up to two months" in all.
+LEGAL_MAX_EXTENSION_MONTHS = 2
 
 
 class DeadlineRules(models.Model):
@@ -28,8 +32,10 @@ class DeadlineRules(models.Model):
         verbose_name=_("kind of body"),
     )
     answer_days = models.PositiveSmallIntegerField(_("working days to answer"), default=15)
-    max_extension_days = models.PositiveSmallIntegerField(
-        _("longest extension, in calendar days"), default=60
+    max_extension_months = models.PositiveSmallIntegerField(
+        _("longest term with extensions, in months from the registration"),
+        default=LEGAL_MAX_EXTENSION_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(LEGAL_MAX_EXTENSION_MONTHS)],
     )
     notice_days = models.PositiveSmallIntegerField(
         _("working days to tell the applicant of an extension"), default=3
@@ -134,6 +140,16 @@ class Appeal(models.Model):
     counted_from = models.DateField(_("term counted from"))
     due_date = models.DateField(_("answer due"))
     extended_until = models.DateField(_("extended until"), null=True, blank=True)
+    extended_on = models.DateField(_("extension decided on"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    # When the applicant's notice of the (latest) extension was put in the outbox.
+    extension_notice_at = models.DateTimeField(
+        _("applicant told of the extension at"), null=True, blank=True
+    )
+    # The last day to send the appeal on to a competent body (3 working days after the term
+    # starts); empty only on rows written without the services.
+    redirect_by = models.DateField(_("redirect by"), null=True, blank=True)
+    redirected_late = models.BooleanField(_("redirected after the term"), default=False)
     # The extension, else the due date: kept by the services (and ``save``) so the inbox can
     # order and filter its queues on one indexed column.
     effective_due = models.DateField(_("effective due date"), editable=False)
@@ -184,6 +200,7 @@ class Appeal(models.Model):
             models.Index(fields=["status", "effective_due"]),
             models.Index(fields=["organisation", "status", "effective_due"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["status", "redirect_by"]),
         ]
 
     def __str__(self) -> str:
@@ -267,16 +284,6 @@ class AppealAttachment(models.Model):
     @property
     def kind_label(self) -> str:
         return "PDF" if self.content_type == "application/pdf" else str(_("image"))
-
-
-class NumberSequence(models.Model):
-    """One counter per year: registration numbers without gaps or duplicates."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class Proposal(models.Model):

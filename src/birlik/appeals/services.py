@@ -1,8 +1,10 @@
 """Every write to appeals and proposals, with the APPC's working-day terms.
 
-Terms (defaults of APPC Article 76, settings per kind of body in ``DeadlineRules``): an answer
-within 15 working days counted from the next working day when received on a day off; an
-extension up to two months with a notice to the applicant within 3 working days; a redirection
+Terms (defaults of APPC Article 76, settings per kind of body in ``DeadlineRules``), all legal
+dates in Asia/Almaty: an answer within 15 working days counted from the next working day when
+received on a day off; an extension "not more than up to two months" in all — to a working day
+no later than two calendar months after the day the term is counted from — decided before the
+term has run out and told to the applicant at once (the law allows 3 working days); a redirection
 to a competent body within 3 working days, with a notice. Anonymous appeals are registered but
 not considered, except reports of a threat to security, which go straight to a supervisor.
 """
@@ -18,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -27,20 +28,28 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access import policies
 from birlik.access.models import AuditEntry, Role, User
 from birlik.access.services import audit_read, audit_record
-from birlik.core import kpi
+from birlik.core import kpi, sequences, uploads
 from birlik.core.errors import DomainError
-from birlik.core.workdays import add_working_days, local_date, working_days_between
-from birlik.events import uploads
+from birlik.core.templatetags.birlik_format import long_date
+from birlik.core.workdays import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    legal_date,
+    legal_today,
+    next_working_day,
+)
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
 
+from . import queries
 from .models import (
+    LEGAL_MAX_EXTENSION_MONTHS,
     Appeal,
     AppealAttachment,
     AppealHandler,
     AppealStep,
     DeadlineRules,
-    NumberSequence,
     Proposal,
     StateBody,
 )
@@ -56,7 +65,7 @@ class AppealError(DomainError):
 @dataclass(frozen=True)
 class Terms:
     answer_days: int = 15
-    max_extension_days: int = 60
+    max_extension_months: int = LEGAL_MAX_EXTENSION_MONTHS
     notice_days: int = 3
     redirect_days: int = 3
 
@@ -67,27 +76,58 @@ def terms_for(organisation: Organisation) -> Terms:
         return Terms()
     return Terms(
         answer_days=rules.answer_days,
-        max_extension_days=rules.max_extension_days,
+        # A body may allow less than the law, never more.
+        max_extension_months=max(1, min(rules.max_extension_months, LEGAL_MAX_EXTENSION_MONTHS)),
         notice_days=rules.notice_days,
         redirect_days=rules.redirect_days,
     )
+
+
+def extension_notice_due(*, appeal: Appeal) -> datetime.date | None:
+    """The last day the applicant must be told of the extension: 3 working days (or the kind
+    of body's setting) after it was decided. The service queues the notice at once; this is
+    the term by which the outbox must have delivered it."""
+    if appeal.extended_on is None:
+        return None
+    return add_working_days(appeal.extended_on, terms_for(appeal.organisation).notice_days)
+
+
+def extension_notice_late(*, appeal: Appeal, on: datetime.date) -> bool:
+    """True once the notice term has passed and no notice of the extension was delivered."""
+    due = extension_notice_due(appeal=appeal)
+    if due is None or on <= due:
+        return False
+    return not any(notice.sent_at for notice in queries.extension_notices(appeal))
 
 
 def due_date_for(
     *, received_at: datetime.datetime, terms: Terms
 ) -> tuple[datetime.date, datetime.date]:
     """(the day the term is counted from, the answer's due date), in Asia/Almaty."""
-    received = local_date(received_at)
+    received = legal_date(received_at)
     start = add_working_days(received, 0)
     return start, add_working_days(received, terms.answer_days)
 
 
+def redirect_by_for(*, counted_from: datetime.date, terms: Terms) -> datetime.date:
+    """The last day to send an appeal on to the competent body: the 3rd working day (or the
+    kind of body's setting) after the day its term is counted from."""
+    return add_working_days(counted_from, terms.redirect_days)
+
+
+def extension_latest(*, counted_from: datetime.date, terms: Terms) -> datetime.date:
+    """The latest date a term may be extended to: two calendar months (the same day number,
+    else the month's last day) after the day the term is counted from, or the next working
+    day when that is not one. Every extension of the appeal shares this one cap."""
+    return next_working_day(add_months(counted_from, terms.max_extension_months))
+
+
+NUMBER_SCOPE = "appeals.number"
+
+
 def _next_number(year: int) -> str:
-    """A gapless yearly number; the row lock serialises concurrent registrations."""
-    sequence, _created = NumberSequence.objects.get_or_create(year=year)
-    NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db()
-    return f"{year}-{sequence.last:06d}"
+    """A gapless yearly number (``birlik.core.sequences``), e.g. ``2026-000123``."""
+    return f"{year}-{sequences.next_number(NUMBER_SCOPE, year):06d}"
 
 
 def route(*, region: Any = None) -> Organisation:
@@ -202,11 +242,12 @@ def appeal_register(
     received_at = received_at or timezone.now()
     terms = terms_for(organisation)
     counted_from, due = due_date_for(received_at=received_at, terms=terms)
+    redirect_by = redirect_by_for(counted_from=counted_from, terms=terms)
     status = Appeal.Status.REGISTERED
     if anonymous and not security_threat:
         status = Appeal.Status.NOT_CONSIDERED
     appeal = Appeal.objects.create(
-        number=_next_number(local_date(received_at).year),
+        number=_next_number(legal_date(received_at).year),
         organisation=organisation,
         kind=kind,
         channel=channel,
@@ -228,6 +269,7 @@ def appeal_register(
         counted_from=counted_from,
         due_date=due,
         effective_due=due,
+        redirect_by=redirect_by,
         status=status,
     )
     if actor is not None:
@@ -261,8 +303,8 @@ def check_attachments(files: Iterable[Any]) -> list[uploads.CheckedFile]:
     checked = []
     for file in files:
         try:
-            checked.append(uploads.check(file))
-        except uploads.AttachmentError as error:
+            checked.append(uploads.check_file(file, max_bytes=uploads.ATTACHMENT_LIMIT))
+        except uploads.UploadError as error:
             name = str(getattr(file, "name", "") or "")[:100]
             raise AppealError(
                 _("File “%(name)s”: %(problem)s") % {"name": name, "problem": error.message}
@@ -403,49 +445,95 @@ def appeal_approve_answer(*, actor: User, appeal: Appeal) -> Appeal:
 
 @transaction.atomic
 def appeal_extend(*, actor: User, appeal: Appeal, until: datetime.date, reason: str) -> Appeal:
-    """An extension up to the legal maximum, told to the applicant (within the notice term)."""
+    """An extension decided before the term has run out, to a working day no later than two
+    months after the term started (repeated extensions share that cap); the applicant is told
+    at once through the outbox, with the new date and the reason."""
     appeal = _locked(appeal)
     _require_handler(actor, appeal)
     _open(appeal)
-    terms = terms_for(appeal.organisation)
-    latest = appeal.due_date + datetime.timedelta(days=terms.max_extension_days)
+    today = legal_today()
+    if today > appeal.effective_due:
+        raise AppealError(
+            _("The term ended on %(date)s: an expired term can no longer be extended.")
+            % {"date": long_date(appeal.effective_due)},
+            field="until",
+        )
+    latest = extension_latest(
+        counted_from=appeal.counted_from, terms=terms_for(appeal.organisation)
+    )
     if until <= appeal.effective_due:
         raise AppealError(_("The new date must be after the current due date."), field="until")
     if until > latest:
         raise AppealError(
-            _("The term can be extended to %(date)s at the latest.")
-            % {"date": latest.strftime("%d.%m.%Y")},
+            _("The term can be extended to %(date)s at the latest.") % {"date": long_date(latest)},
             field="until",
         )
-    if not reason.strip():
+    if not is_working_day(until):
+        raise AppealError(
+            _("%(date)s is not a working day: choose a working day, %(latest)s at the latest.")
+            % {"date": long_date(until), "latest": long_date(latest)},
+            field="until",
+        )
+    reason = reason.strip()
+    if not reason:
         raise AppealError(_("Give the reason for the extension."), field="reason")
     before = appeal.effective_due
     appeal.extended_until = until
     appeal.effective_due = until
+    appeal.extended_on = today
+    appeal.extension_reason = reason
     appeal.status = Appeal.Status.EXTENDED
     appeal.updated_at = timezone.now()
-    appeal.save(update_fields=["extended_until", "effective_due", "status", "updated_at"])
-    _step(appeal, AppealStep.Action.EXTENDED, actor, reason.strip())
+    # Queued now, in this transaction; none when the applicant gave no phone nor e-mail.
+    told = _notify_applicant(appeal, "extended")
+    appeal.extension_notice_at = appeal.updated_at if told else None
+    appeal.save(
+        update_fields=[
+            "extended_until",
+            "effective_due",
+            "extended_on",
+            "extension_reason",
+            "extension_notice_at",
+            "status",
+            "updated_at",
+        ]
+    )
+    _step(appeal, AppealStep.Action.EXTENDED, actor, reason)
     _audit(appeal, actor, AuditEntry.Action.UPDATE, {"due": [str(before), str(until)]}, reason)
-    _notify_applicant(appeal, "extended")
     return appeal
 
 
 @transaction.atomic
 def appeal_redirect(*, actor: User, appeal: Appeal, state_body: StateBody, reason: str) -> Appeal:
-    """Outside the body's competence: sent on to the competent state body, applicant told."""
+    """Outside the body's competence: sent on to the competent state body, applicant told; a
+    redirection after the redirect-by date is recorded as late on the appeal."""
     appeal = _locked(appeal)
     _require_handler(actor, appeal)
     _open(appeal)
     if not state_body.is_active:
         raise AppealError(_("This state body is no longer in the catalogue."), field="state_body")
-    terms = terms_for(appeal.organisation)
-    late = working_days_between(appeal.counted_from, timezone.localdate()) > terms.redirect_days
+    if not reason.strip():
+        raise AppealError(_("Say why the appeal is outside the body's competence."), field="reason")
+    if appeal.redirect_by is None:  # a row written without the services
+        appeal.redirect_by = redirect_by_for(
+            counted_from=appeal.counted_from, terms=terms_for(appeal.organisation)
+        )
+    late = legal_today() > appeal.redirect_by
     appeal.status = Appeal.Status.REDIRECTED
     appeal.redirected_to = state_body
+    appeal.redirected_late = late
     appeal.closed_at = timezone.now()
     appeal.updated_at = appeal.closed_at
-    appeal.save(update_fields=["status", "redirected_to", "closed_at", "updated_at"])
+    appeal.save(
+        update_fields=[
+            "status",
+            "redirected_to",
+            "redirect_by",
+            "redirected_late",
+            "closed_at",
+            "updated_at",
+        ]
+    )
     _step(appeal, AppealStep.Action.REDIRECTED, actor, reason.strip())
     _audit(
         appeal,
@@ -490,16 +578,19 @@ def appeal_read(*, actor: User, appeal: Appeal) -> Appeal:
 def appeals_escalate_overdue(*, today: datetime.date | None = None) -> int:
     """Overdue open appeals are escalated once to the parent body, whose supervisors are named
     on them and told; the applicant's term does not change."""
-    today = today or timezone.localdate()
+    today = today or legal_today()
     count = 0
-    overdue = Appeal.objects.filter(
-        status__in=Appeal.OPEN_STATUSES, escalated_to__isnull=True
-    ).select_related("organisation")
-    for appeal in overdue.iterator():
-        if appeal.effective_due >= today:
-            continue
+    overdue = queries.appeals_overdue(
+        on=today, qs=Appeal.objects.filter(escalated_to__isnull=True)
+    ).order_by("pk")
+    for pk in list(overdue.values_list("pk", flat=True)):
         with transaction.atomic():
-            locked = _locked(appeal)
+            locked = Appeal.objects.select_for_update().select_related("organisation").get(pk=pk)
+            # Answered or escalated by someone else since the list was read: nothing to do.
+            if not queries.appeals_overdue(
+                on=today, qs=Appeal.objects.filter(pk=pk, escalated_to__isnull=True)
+            ).exists():
+                continue
             parent = Organisation.objects.get_parent(locked.organisation) or locked.organisation
             locked.escalated_to = parent
             locked.save(update_fields=["escalated_to"])
@@ -587,7 +678,7 @@ def proposal_send(*, actor: User, proposal: Proposal, number: str = "") -> Propo
     proposal.status = Proposal.Status.SENT
     proposal.sent_at = now
     proposal.number = number.strip()[:30]
-    proposal.answer_due = add_working_days(local_date(now), Terms().answer_days)
+    proposal.answer_due = add_working_days(legal_date(now), Terms().answer_days)
     proposal.save(update_fields=["status", "sent_at", "number", "answer_due"])
     _proposal_audit(proposal, actor, {"status": ["approved", "sent"]})
     transaction.on_commit(kpi.invalidate)
@@ -611,11 +702,11 @@ def proposal_record_answer(
         raise AppealError(_("Record the answer once the proposal has been sent."))
     if outcome not in Proposal.Outcome.values:
         raise AppealError(_("Choose the outcome."), field="outcome")
-    if proposal.sent_at and answered_on < local_date(proposal.sent_at):
+    if proposal.sent_at and answered_on < legal_date(proposal.sent_at):
         raise AppealError(
             _("The answer cannot come before the proposal was sent."), field="answered_on"
         )
-    if answered_on > timezone.localdate():
+    if answered_on > legal_today():
         raise AppealError(_("The answer's date cannot be in the future."), field="answered_on")
     proposal.status = Proposal.Status.ANSWERED
     proposal.answered_at = answered_on
@@ -638,7 +729,8 @@ APPLICANT_MESSAGES: Mapping[str, Any] = {
         "Follow it here: %(url)s"
     ),
     "extended": _(
-        "The term for your appeal %(number)s is extended. New date: %(due)s. Follow it: %(url)s"
+        "The term for your appeal %(number)s is extended. New date: %(due)s. Reason: "
+        "%(reason)s. Follow it: %(url)s"
     ),
     "redirected": _(
         "Your appeal %(number)s has been sent on to the competent body: %(body)s. %(url)s"
@@ -659,26 +751,33 @@ def status_url(appeal: Appeal) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _notify_applicant(appeal: Appeal, what: str) -> None:
+def _notify_applicant(appeal: Appeal, what: str) -> bool:
+    """Queues the notice by SMS and e-mail (whichever the applicant gave); True if one was."""
     if appeal.anonymous:
-        return
+        return False
     with translation.override(appeal.language):
         text = gettext(str(APPLICANT_MESSAGES[what])) % {
             "number": appeal.number,
             "due": appeal.effective_due.strftime("%d.%m.%Y"),
             "url": status_url(appeal),
             "body": appeal.redirected_to.name if appeal.redirected_to else "",
+            "reason": appeal.extension_reason,
         }
+    queued = False
     for channel, recipient in (("sms", appeal.applicant_phone), ("email", appeal.applicant_email)):
-        notice_queue(
-            channel=channel,
-            recipient=recipient,
-            subject=appeal.number,
-            body=text,
-            language=appeal.language,
-            key=f"appeal:{appeal.pk}:{what}:{appeal.effective_due}:{channel}",
-            organisation_path=appeal.organisation.path,
+        queued |= (
+            notice_queue(
+                channel=channel,
+                recipient=recipient,
+                subject=appeal.number,
+                body=text,
+                language=appeal.language,
+                key=f"appeal:{appeal.pk}:{what}:{appeal.effective_due}:{channel}",
+                organisation_path=appeal.organisation.path,
+            )
+            is not None
         )
+    return queued
 
 
 def _notify_staff(appeal: Appeal, user: User, what: str) -> None:

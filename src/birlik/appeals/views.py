@@ -10,31 +10,34 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
 from birlik.access.decorators import staff_view
+from birlik.core import uploads
 from birlik.core.errors import DomainError
+from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
-from birlik.core.workdays import add_working_days
-from birlik.events import uploads
+from birlik.core.private_files import private_file_response
+from birlik.core.templatetags.birlik_format import long_date
+from birlik.core.workdays import legal_today, working_days_left
 from birlik.registry.models import Organisation
-from birlik.workspace.forms import show_domain_error
 
-from . import forms, services
+from . import forms, queries, services
 from .models import Appeal, AppealAttachment, AppealHandler, AppealStep, Proposal
 
 View = Callable[..., HttpResponseBase]
@@ -51,33 +54,61 @@ def _body_in_scope(request: HttpRequest, pk: int) -> Organisation:
 # --- Inbox -----------------------------------------------------------------------------------
 
 
-def _due_between(first: Any = None, last: Any = None) -> Q:
-    """Appeals whose effective due date (the extension, else the due date) lies in a range:
-    one indexed column, ``effective_due``, kept by the services."""
-    bounds: dict[str, Any] = {}
-    if first is not None:
-        bounds["effective_due__gte"] = first
-    if last is not None:
-        bounds["effective_due__lte"] = last
-    return Q(**bounds)
-
-
 def queue_filter(appeals: QuerySet[Appeal], queue: str, user: Any) -> QuerySet[Appeal]:
-    """The inbox's queues; "due soon" is within three working days, today included."""
-    today = timezone.localdate()
-    is_open = Q(status__in=Appeal.OPEN_STATUSES)
+    """The inbox's queues (the rules are in ``appeals.queries``); "due soon" is within three
+    working days, today included."""
+    today = legal_today()
     if queue == "open":
-        return appeals.filter(is_open)
+        return queries.appeals_open(qs=appeals)
     if queue == "due_soon":
-        return appeals.filter(is_open, _due_between(today, add_working_days(today, DUE_SOON_DAYS)))
+        return queries.appeals_due_soon(on=today, days=DUE_SOON_DAYS, qs=appeals)
     if queue == "overdue":
-        return appeals.filter(is_open, _due_between(last=today - datetime.timedelta(days=1)))
+        return queries.appeals_overdue(on=today, qs=appeals)
+    if queue == "to_redirect":
+        return queries.appeals_to_redirect(on=today, qs=appeals)
     if queue == "mine":
         named = AppealHandler.objects.filter(user=user).values("appeal_id")
         return appeals.filter(Q(pk__in=named) | Q(executor=user))
     if queue == "not_considered":
         return appeals.filter(status=Appeal.Status.NOT_CONSIDERED)
     return appeals
+
+
+ORDERS = {
+    "open": ("effective_due", "id"),
+    "due_soon": ("effective_due", "id"),
+    "overdue": ("effective_due", "id"),
+    "to_redirect": ("redirect_by", "id"),
+}
+
+
+@dataclass(frozen=True)
+class RedirectTerm:
+    """How the redirect-by date stands today, in words for the inbox."""
+
+    text: str
+    late: bool
+
+
+def _redirect_term(appeal: Appeal, today: datetime.date) -> RedirectTerm | None:
+    if appeal.redirect_by is None:
+        return None
+    left = working_days_left(today, appeal.redirect_by)
+    if appeal.redirect_by < today:
+        # A weekend just after the last day is late, but not yet by a working day.
+        text = (
+            ngettext("%(count)s working day late", "%(count)s working days late", -left)
+            % {"count": -left}
+            if left
+            else ""
+        )
+        return RedirectTerm(text=text, late=True)
+    if left == 0:
+        return RedirectTerm(text=_("last day today"), late=False)
+    text = ngettext("%(count)s working day left", "%(count)s working days left", left) % {
+        "count": left
+    }
+    return RedirectTerm(text=text, late=False)
 
 
 @staff_view
@@ -100,9 +131,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             form.add_error("body", _("No body in your scope has this number."))
         else:
             appeals = appeals.filter(organisation__path__startswith=body.path)
-    order = (
-        ("effective_due", "id") if filters["queue"] in {"open", "due_soon", "overdue"} else ("-id",)
-    )
+    order = ORDERS.get(filters["queue"], ("-id",))
     # The register only: the text and the applicant's data are not even read.
     appeals = appeals.select_related("organisation", "executor").defer(
         "text",
@@ -114,7 +143,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "organisation__search_text",
         "organisation__description",
     )
+    today = legal_today()
+    appeals = queries.with_overdue_flag(appeals, on=today)
     page = _page(request, appeals.order_by(*order))
+    to_redirect = filters["queue"] == "to_redirect"
+    if to_redirect:
+        for appeal in page.object_list:
+            appeal.redirect_term = _redirect_term(appeal, today)
     return render(
         request,
         "appeals/inbox.html",
@@ -124,7 +159,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "body": body,
             "queue": filters["queue"],
             "queues": forms.QUEUES,
-            "today": timezone.localdate(),
+            "to_redirect": to_redirect,
             "query_string": _kept_query(request, form),
             "queue_query": urlencode(
                 {
@@ -217,8 +252,11 @@ PUBLIC_SHOWN = {
 
 def _appeal(request: HttpRequest, pk: int) -> Appeal:
     appeal = policies.get_scoped_or_404(
-        Appeal.objects.select_related(
-            "organisation", "organisation__kind", "executor", "redirected_to", "escalated_to"
+        queries.with_overdue_flag(
+            Appeal.objects.select_related(
+                "organisation", "organisation__kind", "executor", "redirected_to", "escalated_to"
+            ),
+            on=legal_today(),
         ),
         request.user,
         pk=pk,
@@ -231,6 +269,12 @@ def _detail_url(appeal: Appeal) -> str:
     return reverse("appeals:detail", kwargs={"pk": appeal.pk})
 
 
+def _extension_latest(appeal: Appeal) -> datetime.date:
+    return services.extension_latest(
+        counted_from=appeal.counted_from, terms=services.terms_for(appeal.organisation)
+    )
+
+
 def _action_forms(appeal: Appeal) -> dict[str, django_forms.Form]:
     organisation = appeal.organisation
     return {
@@ -241,7 +285,7 @@ def _action_forms(appeal: Appeal) -> dict[str, django_forms.Form]:
         ),
         "note": forms.NoteForm(auto_id="note_%s"),
         "draft": forms.AnswerForm(auto_id="draft_%s", initial={"text": appeal.answer_text}),
-        "extend": forms.ExtendForm(auto_id="extend_%s"),
+        "extend": forms.ExtendForm(auto_id="extend_%s", latest=_extension_latest(appeal)),
         "redirect": forms.RedirectForm(organisation=organisation, auto_id="redirect_%s"),
         "close": forms.CloseForm(auto_id="close_%s"),
     }
@@ -280,7 +324,10 @@ def _render_detail(
             "handlers": list(appeal.handlers.select_related("user")) if sees_content else [],
             "attachments": list(appeal.attachments.order_by("pk")) if sees_content else [],
             "forms": action_forms,
-            "today": timezone.localdate(),
+            "extension_notices": queries.extension_notices(appeal) if sees_content else [],
+            "extension_notice_due": services.extension_notice_due(appeal=appeal),
+            "extension_notice_late": sees_content
+            and services.extension_notice_late(appeal=appeal, on=legal_today()),
         },
         status=status,
     )
@@ -302,16 +349,12 @@ def attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBa
     except (FileNotFoundError, ValueError) as error:
         raise Http404 from error
     extension = uploads.EXTENSIONS.get(record.content_type, "bin")
-    response = FileResponse(
+    return private_file_response(
         handle,
         content_type=record.content_type,
-        as_attachment=not record.content_type.startswith("image/"),
+        inline=record.content_type.startswith("image/"),
         filename=f"appeal-{appeal.number}-{record.pk}.{extension}",
     )
-    # Whatever the file holds, it runs nothing in the platform's origin.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST
@@ -334,18 +377,23 @@ def _act(
     make_form: Callable[[Appeal], django_forms.Form],
     call: Callable[[Appeal, dict[str, Any]], Any],
     done: str,
+    warn: Callable[[Any], str | None] = lambda result: None,
 ) -> HttpResponse:
-    """A handler's action: bind the form, call the service, show its message on the field."""
+    """A handler's action: bind the form, call the service, show its message on the field;
+    ``warn`` may add a warning about what the service did."""
     appeal = _appeal(request, pk)
     policies.require(request.user, "appeals.handle", appeal)
     form = make_form(appeal)
     if form.is_valid():
         try:
-            call(appeal, form.cleaned_data)
+            result = call(appeal, form.cleaned_data)
         except DomainError as error:
             show_domain_error(form, error)
         else:
             messages.success(request, done)
+            warning = warn(result)
+            if warning:
+                messages.warning(request, warning)
             return redirect(_detail_url(appeal))
     return _render_detail(request, appeal, bound={name: form}, status=400)
 
@@ -400,7 +448,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "extend",
-        lambda a: forms.ExtendForm(request.POST, auto_id="extend_%s"),
+        lambda a: forms.ExtendForm(request.POST, auto_id="extend_%s", latest=_extension_latest(a)),
         lambda a, d: services.appeal_extend(
             actor=request.user,  # type: ignore[arg-type]
             appeal=a,
@@ -428,7 +476,17 @@ def redirect_to_state_body(request: HttpRequest, pk: int) -> HttpResponse:
             reason=d["reason"],
         ),
         _("The appeal is sent on to the competent body and the applicant is told."),
+        warn=_late_redirection,
     )
+
+
+def _late_redirection(appeal: Appeal) -> str | None:
+    if not appeal.redirected_late or appeal.redirect_by is None:
+        return None
+    return _(
+        "The redirection is late: the law gives three working days, until %(date)s. "
+        "It is recorded on the appeal and counted in the figures."
+    ) % {"date": long_date(appeal.redirect_by)}
 
 
 @require_POST

@@ -4,7 +4,8 @@ proposals sent a year; houses of friendship, assemblies and the secretariat rece
 
 Everything is decided by a seeded RNG from the bodies in the database and today's date, and
 written with ``bulk_create``. Terms follow the working-day rule of ``birlik.core.workdays`` (the
-same as ``appeal_register``); numbers continue each year's ``NumberSequence``.
+same as ``appeal_register``); numbers continue each year's sequence
+(``birlik.core.sequences``).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from birlik.appeals.models import (
     AppealHandler,
     AppealStep,
     DeadlineRules,
-    NumberSequence,
     Proposal,
     StateBody,
 )
+from birlik.appeals.services import NUMBER_SCOPE, Terms, extension_latest
+from birlik.core import sequences
 from birlik.core.workdays import add_working_days, is_working_day
 from birlik.registry.models import Organisation
 
@@ -297,9 +299,13 @@ class Writer:
         self.answer_days = dict(
             DeadlineRules.objects.values_list("kind__code", "answer_days")
         )  # without a row, the APPC's 15 working days
-        self.max_extension = dict(
-            DeadlineRules.objects.values_list("kind__code", "max_extension_days")
-        )
+        # Without a row, the APPC's two months and three working days.
+        self.terms = {
+            kind: Terms(max_extension_months=months, redirect_days=redirect)
+            for kind, months, redirect in DeadlineRules.objects.values_list(
+                "kind__code", "max_extension_months", "redirect_days"
+            )
+        }
         bodies = list(StateBody.objects.filter(is_active=True).order_by("code"))
         self.district_akimat = {
             b.district_id: b.pk for b in bodies if b.kind == "akimat" and b.district_id
@@ -380,6 +386,8 @@ class Writer:
         subject, text = rng.choice(TOPICS)
         counted_from = self.calendar.add(day, 0)
         due = self.calendar.add(day, self.answer_days.get(body.kind, 15))
+        terms = self.terms.get(body.kind, Terms())
+        redirect_by = self.calendar.add(counted_from, terms.redirect_days)
         appeal = Appeal(
             organisation_id=body.pk,
             kind=kind,
@@ -392,6 +400,7 @@ class Writer:
             counted_from=counted_from,
             due_date=due,
             effective_due=due,
+            redirect_by=redirect_by,
             token=secrets.token_urlsafe(24),
             created_at=received_at,
             updated_at=received_at,
@@ -431,17 +440,25 @@ class Writer:
             status = Appeal.Status.IN_PROGRESS
         fate = _pick(rng, FATES)
         if fate == "extended":
+            # Decided before the term runs out, to a working day within the legal cap (two
+            # months from the start of the term), as ``appeal_extend`` requires.
             extension_on = self.calendar.add(counted_from, rng.randint(10, 14))
-            longest = self.max_extension.get(body.kind, 60)
-            until = due + datetime.timedelta(days=rng.randint(10, min(45, longest)))
+            latest = extension_latest(counted_from=counted_from, terms=terms)
+            until = self.calendar.add(
+                due + datetime.timedelta(days=rng.randint(10, max(10, (latest - due).days))), 0
+            )
+            until = min(until, latest)
             if extension_on <= self.cutoff:
+                moment = _moment(extension_on, 15, rng.randint(0, 59))
                 appeal.extended_until = until
                 appeal.effective_due = until
+                appeal.extended_on = extension_on
+                appeal.extension_reason = EXTENSION_REASONS[lang]
+                appeal.extension_notice_at = moment
                 status = Appeal.Status.EXTENDED
                 steps.append(
-                    (AppealStep.Action.EXTENDED, executor, EXTENSION_REASONS[lang],
-                     _moment(extension_on, 15, rng.randint(0, 59)))
-                )  # fmt: skip
+                    (AppealStep.Action.EXTENDED, executor, EXTENSION_REASONS[lang], moment)
+                )
                 days = (until - due).days
                 answered_on = self.calendar.add(due, max(1, rng.randint(days // 3, days // 2)))
                 if answered_on > until:
@@ -454,10 +471,13 @@ class Writer:
             if fate != "overdue" or rng.random() > 0.15:  # a few are never answered
                 self.answer(appeal, body, executor, answered_on, steps, handlers)
         elif fate == "redirected":
-            redirected_on = self.calendar.add(counted_from, rng.randint(1, 3))
+            # Mostly within the three working days; about one in eight later.
+            late_by = rng.randint(1, 4) if rng.random() < 0.125 else 0
+            redirected_on = self.calendar.add(counted_from, rng.randint(1, 3) + late_by)
             if redirected_on <= self.cutoff:
                 moment = _moment(redirected_on, 12, rng.randint(0, 59))
                 appeal.redirected_to_id = self.state_body_for(body)
+                appeal.redirected_late = redirected_on > redirect_by
                 appeal.closed_at = appeal.updated_at = moment
                 steps.append(
                     (AppealStep.Action.REDIRECTED, executor, REDIRECT_REASONS[lang], moment)
@@ -611,13 +631,13 @@ class Writer:
 
     def numbers(self) -> None:
         """Yearly numbers in order of receipt, continuing each year's sequence."""
-        last: dict[int, int] = dict(NumberSequence.objects.values_list("year", "last"))
+        last = sequences.last_numbers(NUMBER_SCOPE)
         for appeal in sorted(self.appeals, key=lambda a: a.received_at):
             year = timezone.localtime(appeal.received_at, ALMATY).year
             last[year] = last.get(year, 0) + 1
             appeal.number = f"{year}-{last[year]:06d}"
         for year, value in last.items():
-            NumberSequence.objects.update_or_create(year=year, defaults={"last": value})
+            sequences.set_last(NUMBER_SCOPE, year, value)
 
 
 def _bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:

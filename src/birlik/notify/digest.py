@@ -18,14 +18,13 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from birlik.access import policies
 from birlik.access.models import User
-from birlik.core.workdays import add_working_days, local_date
+from birlik.core.workdays import LEGAL_TZ, legal_date, legal_today
 
 from .models import Notice
 from .services import notice_queue
@@ -84,28 +83,27 @@ def _first(qs: QuerySet[Any]) -> tuple[list[Any], int]:
 def _appeals(digest: Digest) -> None:
     if not apps.is_installed("birlik.appeals"):
         return
+    from birlik.appeals import queries
     from birlik.appeals.models import Appeal, AppealHandler
 
     user, day = digest.user, digest.day
     named = AppealHandler.objects.filter(user=user).values("appeal_id")
     mine = (
-        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES)
-        .filter(Q(executor=user) | Q(pk__in=named))
-        .annotate(due=Coalesce("extended_until", "due_date"))
+        Appeal.objects.filter(Q(executor=user) | Q(pk__in=named))
         .select_related("organisation")
-        .order_by("due", "number")
+        .order_by("effective_due", "number")
     )
-    last_day = add_working_days(day, DUE_SOON_WORKING_DAYS)
-    digest.overdue, digest.overdue_total = _first(mine.filter(due__lt=day))
-    digest.due_soon, digest.due_soon_total = _first(mine.filter(due__gte=day, due__lte=last_day))
+    digest.overdue, digest.overdue_total = _first(queries.appeals_overdue(on=day, qs=mine))
+    digest.due_soon, digest.due_soon_total = _first(
+        queries.appeals_due_soon(on=day, days=DUE_SOON_WORKING_DAYS, qs=mine)
+    )
 
 
 def _events(digest: Digest) -> None:
     from birlik.events.models import Event
 
     user, day = digest.user, digest.day
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
+    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), LEGAL_TZ)
     end = start + datetime.timedelta(days=1)
     managed = policies.roots(user, policies.STAFF_ROLES)
     if managed:
@@ -174,7 +172,7 @@ def digest_render(digest: Digest) -> tuple[str, str]:
                 % {
                     "number": appeal.number,
                     "body": appeal.organisation.name,
-                    "due": _date(appeal.due),
+                    "due": _date(appeal.effective_due),
                 }
             )
         lines += _more(len(digest.overdue), digest.overdue_total) + [""]
@@ -194,7 +192,7 @@ def digest_render(digest: Digest) -> tuple[str, str]:
                 % {
                     "number": appeal.number,
                     "body": appeal.organisation.name,
-                    "due": _date(appeal.due),
+                    "due": _date(appeal.effective_due),
                 }
             )
         lines += _more(len(digest.due_soon), digest.due_soon_total) + [""]
@@ -212,7 +210,7 @@ def digest_render(digest: Digest) -> tuple[str, str]:
                 "- "
                 + gettext("%(time)s %(title)s (%(body)s)")
                 % {
-                    "time": timezone.localtime(event.starts_at).strftime("%H:%M"),
+                    "time": event.starts_at.astimezone(LEGAL_TZ).strftime("%H:%M"),
                     "title": event.title,
                     "body": event.organiser.name,
                 }
@@ -234,7 +232,7 @@ def digest_render(digest: Digest) -> tuple[str, str]:
                 % {
                     "title": event.title,
                     "body": event.organiser.name,
-                    "date": _date(local_date(event.ends_at)),
+                    "date": _date(legal_date(event.ends_at)),
                 }
             )
         lines += _more(len(digest.reports), digest.reports_total) + [""]
@@ -248,7 +246,7 @@ def digest_render(digest: Digest) -> tuple[str, str]:
 def staff_digest_queue(*, day: datetime.date | None = None) -> int:
     """Queue today's digest for every member of staff who has something to do; returns how
     many were queued. Running it again the same day queues nothing more."""
-    day = day or local_date(timezone.now())
+    day = day or legal_today()
     queued = 0
     for user in staff_recipients():
         key = digest_key(user, day)

@@ -1,0 +1,130 @@
+"""Reads of appeals shared by the inbox, the figures, the staff digest and the daily jobs: each
+rule about which appeals are overdue, due soon, answered on time or waiting for a redirection is
+written here once. Legal dates are Asia/Almaty dates (``birlik.core.workdays``)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from birlik.core.workdays import LEGAL_TZ, add_working_days, legal_midnight
+from birlik.notify.models import Notice
+
+from .models import Appeal
+
+
+def _all(qs: QuerySet[Appeal] | None) -> QuerySet[Appeal]:
+    # ``qs or ...`` would run the query set to test its truth.
+    return qs if qs is not None else Appeal.objects.all()
+
+
+def open_q() -> Q:
+    """Appeals still to be answered: registered, being considered or extended."""
+    return Q(status__in=Appeal.OPEN_STATUSES)
+
+
+def overdue_q(on: datetime.date) -> Q:
+    """Open appeals whose term, extension included, ended before ``on``."""
+    return open_q() & Q(effective_due__lt=on)
+
+
+def to_redirect_q() -> Q:
+    """Appeals nobody has started considering (no executor yet) and not sent on: a redirection
+    to a competent body is still to be decided."""
+    return Q(status=Appeal.Status.REGISTERED, redirected_to__isnull=True, redirect_by__isnull=False)
+
+
+def appeals_open(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    return _all(qs).filter(open_q())
+
+
+def appeals_overdue(*, on: datetime.date, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Open appeals whose term, extension included, ended before ``on``."""
+    return _all(qs).filter(overdue_q(on))
+
+
+def due_soon_last_day(*, on: datetime.date, days: int) -> datetime.date:
+    return add_working_days(on, days)
+
+
+def appeals_due_soon(
+    *, on: datetime.date, days: int, qs: QuerySet[Appeal] | None = None
+) -> QuerySet[Appeal]:
+    """Open appeals due from ``on`` up to ``days`` working days after it, both included."""
+    last = due_soon_last_day(on=on, days=days)
+    return _all(qs).filter(open_q(), effective_due__gte=on, effective_due__lte=last)
+
+
+def appeals_to_redirect(
+    *, on: datetime.date, qs: QuerySet[Appeal] | None = None
+) -> QuerySet[Appeal]:
+    """Appeals received by ``on`` whose redirection is still to be decided, within or past
+    their redirect-by date (ordered by it in the inbox)."""
+    return _all(qs).filter(
+        to_redirect_q(), received_at__lt=legal_midnight(on + datetime.timedelta(days=1))
+    )
+
+
+def appeals_redirection_overdue(
+    *, on: datetime.date, qs: QuerySet[Appeal] | None = None
+) -> QuerySet[Appeal]:
+    """Appeals still to be redirected (or taken on) after their redirect-by date."""
+    return appeals_to_redirect(on=on, qs=qs).filter(redirect_by__lt=on)
+
+
+def appeals_redirected_late(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Appeals sent on to a competent body after their redirect-by date."""
+    return _all(qs).filter(status=Appeal.Status.REDIRECTED, redirected_late=True)
+
+
+def with_overdue_flag(qs: QuerySet[Appeal], *, on: datetime.date) -> QuerySet[Appeal]:
+    """Each appeal with ``is_overdue``: pages mark overdue appeals by the same rule."""
+    return qs.annotate(is_overdue=ExpressionWrapper(overdue_q(on), output_field=BooleanField()))
+
+
+def _answered(qs: QuerySet[Appeal] | None, on_time: bool) -> QuerySet[Appeal]:
+    answered_on = "answered_on__lte" if on_time else "answered_on__gt"
+    return (
+        _all(qs)
+        .annotate(answered_on=TruncDate("answered_at", tzinfo=LEGAL_TZ))
+        .filter(Q(answered_at__isnull=False) & Q(**{answered_on: F("effective_due")}))
+    )
+
+
+def appeals_answered_on_time(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Answered on or before their term (an extension included), by the day in Almaty."""
+    return _answered(qs, on_time=True)
+
+
+def appeals_answered_late(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Answered after their term (an extension included), by the day in Almaty."""
+    return _answered(qs, on_time=False)
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    channel: str
+    status: str
+    created_at: datetime.datetime
+    sent_at: datetime.datetime | None
+
+    @property
+    def channel_label(self) -> str:
+        return str(Notice.Channel(self.channel).label)
+
+
+def extension_notices(appeal: Appeal) -> list[NoticeState]:
+    """The applicant's notices of the current extension (one per channel) as the outbox has
+    them: queued, sent or failed."""
+    if appeal.extended_until is None:
+        return []
+    prefix = f"appeal:{appeal.pk}:extended:{appeal.extended_until}:"
+    rows = (
+        Notice.objects.filter(idempotency_key__startswith=prefix)
+        .order_by("channel")
+        .values_list("channel", "status", "created_at", "sent_at")
+    )
+    return [NoticeState(*row) for row in rows]
