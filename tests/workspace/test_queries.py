@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from birlik.access.services import audit_record
 from birlik.registry.models import Organisation
+from tests.queries import DataQueriesContext as CaptureQueriesContext
 
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, kind, region
 

@@ -310,7 +310,7 @@ def test_a_fifty_megabyte_upload_is_refused_with_a_message(as_user, network):
     assert response.status_code == 200
     assert "larger than 10 MB" in response.content.decode()
     # The upload handler stopped reading at the limit: the file never reached the form.
-    assert response.wsgi_request.import_too_large
+    assert response.wsgi_request.upload_refused == "too_large"
     assert "file" not in response.wsgi_request.FILES
 
 

@@ -34,28 +34,34 @@ def check_digit(first11: str) -> int | None:
     return None
 
 
+# Each way an IIN can be wrong, by code: a dry-run file keeps the code, never the number.
+IIN_ERRORS = {
+    "iin_length": _("An IIN has exactly 12 digits."),
+    "iin_century": _("The 7th digit of an IIN must be from 1 to 6 (century and sex)."),
+    "iin_date": _("The first six digits of an IIN must be a real date of birth (YYMMDD)."),
+    "iin_checksum": _("The IIN check digit does not match: please check the number."),
+}
+
+
+def iin_error(code: str) -> str:
+    """The translated message of an IIN error code (``IIN_ERRORS``)."""
+    return str(IIN_ERRORS.get(code, IIN_ERRORS["iin_length"]))
+
+
 def validate_iin(value: str) -> IinFacts:
     """Return the birth date and sex an IIN encodes, or raise a translated ValidationError."""
     value = (value or "").strip()
     if len(value) != 12 or not value.isdigit():
-        raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_length")
+        raise ValidationError(IIN_ERRORS["iin_length"], code="iin_length")
     century = _CENTURY.get(value[6])
     if century is None:
-        raise ValidationError(
-            _("The 7th digit of an IIN must be from 1 to 6 (century and sex)."),
-            code="iin_century",
-        )
+        raise ValidationError(IIN_ERRORS["iin_century"], code="iin_century")
     try:
         birth = datetime.date(century[0] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
     except ValueError:
-        raise ValidationError(
-            _("The first six digits of an IIN must be a real date of birth (YYMMDD)."),
-            code="iin_date",
-        ) from None
+        raise ValidationError(IIN_ERRORS["iin_date"], code="iin_date") from None
     if check_digit(value[:11]) != int(value[11]):
-        raise ValidationError(
-            _("The IIN check digit does not match: please check the number."), code="iin_checksum"
-        )
+        raise ValidationError(IIN_ERRORS["iin_checksum"], code="iin_checksum")
     return IinFacts(birth_date=birth, sex=century[1])
 
 

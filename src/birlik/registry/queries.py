@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from birlik.access import policies
@@ -140,6 +140,7 @@ def scope_figures(*, user: Any, on: datetime.date | None = None) -> ScopeFigures
     )
     counts = dict(
         bodies.filter(status=Organisation.Status.ACTIVE)
+        .order_by()  # the default ordering (path) would split the groups into one per body
         .values_list("kind_id")
         .annotate(value=Count("pk"))
         .values_list("kind_id", "value")
@@ -162,9 +163,23 @@ def scope_figures(*, user: Any, on: datetime.date | None = None) -> ScopeFigures
 # --- People ---------------------------------------------------------------------------------
 
 
+def _data_visible(user: Any, prefix: str = "") -> Case:
+    """True on the rows whose person's full data the user may read (``policies.sees_person``)."""
+    return Case(
+        When(policies.person_data_q(user, prefix), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def scoped_people(*, user: Any, query: str = "") -> QuerySet[Person]:
-    """People whose data the user may see, searched by any part of the name."""
-    people = policies.scoped(Person.objects.all(), user).select_related("registered_by")
+    """People the user knows of, searched by any part of the name; ``data_visible`` says on
+    each whether their full data may be shown (else their name only)."""
+    people = (
+        policies.scoped(Person.objects.all(), user)
+        .select_related("registered_by")
+        .annotate(data_visible=_data_visible(user))
+    )
     for word in query.split()[:5]:
         # SQLite folds only ASCII case in LIKE, so the capitalised form is asked for as well.
         matches = Q(pk__in=[])
@@ -187,11 +202,13 @@ def person_memberships(*, user: Any, person: Person) -> QuerySet[Membership]:
     )
 
 
-def members_for_export(body: Organisation) -> QuerySet[Membership]:
-    """Every term (current and past) held in the subtree of ``body``, for a spreadsheet."""
+def members_for_export(body: Organisation, *, user: Any) -> QuerySet[Membership]:
+    """Every term (current and past) held in the subtree of ``body``, for a spreadsheet;
+    ``person_data_visible`` is False where the member's contacts must be left out."""
     return (
         Membership.objects.filter(organisation__path__startswith=body.path)
         .select_related("person", "organisation")
+        .annotate(person_data_visible=_data_visible(user, "person__"))
         .order_by("organisation__path", "person__last_name", "person__first_name", "pk")
     )
 

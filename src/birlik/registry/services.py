@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from birlik.access import policies
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_record, diff, snapshot
-from birlik.core import kpi
+from birlik.core import kpi, ratelimit
 from birlik.core.errors import DomainError
+from birlik.core.text import latin_key
 from birlik.geo.models import District, Region
 
 from .iin import iin_digest, validate_iin
@@ -266,27 +270,204 @@ def organisation_close(
     return organisation
 
 
-def _iin_fields(iin: str | None) -> dict[str, Any]:
-    if not iin:
-        return {}
+# --- People and their IIN -----------------------------------------------------------------
+#
+# An IIN says who someone is, so matching one is a read of personal data: every look-up made
+# for a user is counted (``IIN_MATCHES_PER_HOUR``) and written to the audit log, whatever it
+# finds, and an IIN held by someone is only ever linked when the name given agrees too. What a
+# match reveals stays with the bodies that may see the person (``policies.sees_person``).
+
+IIN_LOOKUP_SCOPE = "registry-iin-lookup"
+IIN_MATCH_SCOPE = "registry-iin-match"
+IIN_LOOKUP_WINDOW = 3600
+
+
+@dataclass(frozen=True)
+class IinKey:
+    """An IIN reduced to what the registry keeps: keyed digest, last four digits, and the birth
+    date and sex it encodes. Nothing else of the number is kept anywhere, files included."""
+
+    digest: str
+    last4: str
+    birth_date: datetime.date
+    sex: str
+
+    @property
+    def masked(self) -> str:
+        return f"••••••••{self.last4}"
+
+
+def iin_key(iin: str) -> IinKey:
+    """Check an IIN and reduce it to its key, or raise a translated error on the ``iin`` field."""
+    value = (iin or "").strip()
     try:
-        facts = validate_iin(iin)
+        facts = validate_iin(value)
     except ValidationError as error:
         raise RegistryError(error.messages[0], field="iin") from error
-    return {
-        "iin_digest": iin_digest(iin),
-        "iin_last4": iin.strip()[-4:],
-        "birth_date": facts.birth_date,
-        "sex": facts.sex,
-    }
+    return IinKey(
+        digest=iin_digest(value), last4=value[-4:], birth_date=facts.birth_date, sex=facts.sex
+    )
+
+
+class IinMatch(enum.Enum):
+    NONE = "none"  # nobody holds this IIN
+    SAME = "same"  # held by a person whose last and first names agree with the ones given
+    OTHER = "other"  # held by someone registered under another name
+
+
+def names_agree(person: Person, *, last_name: str, first_name: str) -> bool:
+    """The same last and first name, whatever the case, spacing, ё/е, Kazakh letters typed as
+    Russian ones, Latin look-alike letters or a Latin spelling."""
+    return latin_key(person.last_name) == latin_key(last_name) and latin_key(
+        person.first_name
+    ) == latin_key(first_name)
+
+
+def iin_holder(*, key: IinKey, last_name: str, first_name: str) -> tuple[IinMatch, Person | None]:
+    """Who holds this IIN, for the name given: the person only when the name agrees.
+
+    Not counted or audited by itself: callers act on look-ups already made with
+    ``iin_lookups`` (the dry run of an import counts them; its confirmation re-checks)."""
+    holder = Person.objects.select_related("registered_by").filter(iin_digest=key.digest).first()
+    if holder is None:
+        return IinMatch.NONE, None
+    if names_agree(holder, last_name=last_name, first_name=first_name):
+        return IinMatch.SAME, holder
+    return IinMatch.OTHER, None
 
 
 def person_find_by_iin(*, iin: str) -> Person | None:
-    """Match a person by IIN without the number ever being stored in the clear."""
+    """Match a person by IIN without the number ever being stored in the clear.
+
+    No policy and no limit: for the demo's checks and data repair only. Anything done for a
+    user goes through ``iin_lookups`` and ``iin_holder``."""
     return Person.objects.filter(iin_digest=iin_digest(iin)).first()
 
 
+class IinLookupRefused(RegistryError):
+    """The user made too many IIN look-ups in the last hour."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-int(retry_after) // 60))
+        super().__init__(
+            ngettext(
+                "You have checked too many IINs in the last hour. Try again in %(count)s minute.",
+                "You have checked too many IINs in the last hour. Try again in %(count)s minutes.",
+                minutes,
+            )
+            % {"count": minutes},
+            field="iin",
+        )
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class IinLookups:
+    """The outcome of ``iin_lookups``: the digests that were looked up, and the refusal (with
+    its wait) when the user's limit stopped the others."""
+
+    allowed: frozenset[str]
+    refused: IinLookupRefused | None = None
+
+
+def _sees_every_person(actor: User) -> bool:
+    roots = policies.roots(actor, policies.PERSONAL_DATA_ROLES)
+    return bool(roots) and not Organisation.objects.filter(depth=1).exclude(path__in=roots).exists()
+
+
 @transaction.atomic
+def iin_lookups(
+    *, actor: User, organisation: Organisation, keys: Sequence[IinKey], purpose: str
+) -> IinLookups:
+    """Look up IINs for a staff user of ``organisation``: each look-up is audited (last four
+    digits only) and counted against ``IIN_LOOKUPS_PER_HOUR`` and, when the IIN is held by
+    someone, against ``IIN_MATCHES_PER_HOUR``, except those that can reveal
+    nothing: an IIN of a person whose data the user already sees, and any IIN for a user who
+    sees everyone's. Beyond the limit the remaining IINs are refused, not looked up.
+
+    Its own transaction, committed before the caller goes on: a registration refused because
+    the IIN is taken must not roll back the record of the look-up (nor its count)."""
+    policies.require(actor, "registry.add_person", organisation)  # staff of the body
+    unique = list({key.digest: key for key in keys}.values())
+    if not unique:
+        return IinLookups(allowed=frozenset())
+    digests = [key.digest for key in unique]
+    held = set(Person.objects.filter(iin_digest__in=digests).values_list("iin_digest", flat=True))
+    seen = set(
+        policies.scoped_person_data(
+            Person.objects.filter(iin_digest__in=digests), actor
+        ).values_list("iin_digest", flat=True)
+    )
+    unlimited = _sees_every_person(actor)
+    match_limit = int(getattr(settings, "IIN_MATCHES_PER_HOUR", 20))
+    lookup_limit = int(getattr(settings, "IIN_LOOKUPS_PER_HOUR", 2000))
+    allowed: set[str] = set()
+    refused: IinLookupRefused | None = None
+    refused_count = 0
+    for key in unique:
+        if refused is None and not unlimited and key.digest not in seen:
+            # Every look-up counts against the wide limit (no search of ~10,000 candidate IINs
+            # of one birth date); one that finds someone the user may not see also counts
+            # against the narrow limit of matches, so a list of new members still loads.
+            verdict = ratelimit.check(
+                IIN_LOOKUP_SCOPE, str(actor.pk), limit=lookup_limit, window=IIN_LOOKUP_WINDOW
+            )
+            if not verdict.over and key.digest in held:
+                verdict = ratelimit.check(
+                    IIN_MATCH_SCOPE, str(actor.pk), limit=match_limit, window=IIN_LOOKUP_WINDOW
+                )
+            if verdict.over:
+                refused = IinLookupRefused(verdict.retry_after)
+        if refused is not None and key.digest not in seen and not unlimited:
+            refused_count += 1
+            continue
+        allowed.add(key.digest)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            obj=organisation,
+            organisation_path=str(organisation.path),
+            changes={"iin": [None, key.masked], "found": [None, key.digest in held]},
+            note=f"IIN look-up: {purpose}",
+        )
+    if refused_count:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            obj=organisation,
+            organisation_path=str(organisation.path),
+            changes={"refused": [None, refused_count]},
+            note=f"IIN look-ups refused over the hourly limit: {purpose}",
+        )
+    return IinLookups(allowed=frozenset(allowed), refused=refused)
+
+
+def _iin_must_be_free(
+    *, actor: User, organisation: Organisation, key: IinKey, purpose: str, person: Person | None
+) -> None:
+    """An IIN given in a form: one counted, audited look-up; taken by someone else → refused.
+    Whose it is is said only to a user who may see that person's data."""
+    lookups = iin_lookups(actor=actor, organisation=organisation, keys=[key], purpose=purpose)
+    if key.digest not in lookups.allowed:
+        assert lookups.refused is not None  # noqa: S101 - a digest is allowed or refused
+        raise lookups.refused
+    holder = Person.objects.filter(iin_digest=key.digest).select_related("registered_by").first()
+    if holder is None or (person is not None and holder.pk == person.pk):
+        return
+    if policies.can(actor, "registry.view_person", holder):
+        raise RegistryError(
+            _("This IIN is already registered for %(name)s.") % {"name": holder.full_name},
+            field="iin",
+        )
+    raise RegistryError(
+        _(
+            "A person with this IIN is already registered. If it is the same person, add them "
+            "to this body with a members import giving their IIN, last name and first name."
+        ),
+        field="iin",
+    )
+
+
 def person_create(
     *,
     actor: User,
@@ -296,28 +477,65 @@ def person_create(
     consent_purpose: str = Consent.Purpose.MEMBERSHIP,
     consent_given_on: datetime.date | None = None,
 ) -> Person:
-    """Registers a person with the consent to processing their data; an IIN is matched once."""
+    """Registers a person with their consent; an IIN is checked by one counted, audited
+    look-up and refused when someone already holds it."""
     policies.require(actor, "registry.add_person", registered_by)
     if consent_given_on is None:
         raise RegistryError(
             _("Record the person's consent to the processing of personal data."),
             field="consent_given_on",
         )
-    extra = _iin_fields(iin)
-    if extra and Person.objects.filter(iin_digest=extra["iin_digest"]).exists():
+    key = iin_key(iin) if iin else None
+    if key is not None:
+        _iin_must_be_free(
+            actor=actor, organisation=registered_by, key=key, purpose="registration", person=None
+        )
+    return _person_register(
+        actor=actor,
+        registered_by=registered_by,
+        data=data,
+        iin=key,
+        consent_purpose=consent_purpose,
+        consent_given_on=consent_given_on,
+    )
+
+
+@transaction.atomic
+def _person_register(
+    *,
+    actor: User,
+    registered_by: Organisation,
+    data: Mapping[str, Any],
+    iin: IinKey | None,
+    consent_given_on: datetime.date,
+    consent_purpose: str = Consent.Purpose.MEMBERSHIP,
+) -> Person:
+    """The write of a registration, for an IIN already looked up (``person_create``, or the
+    dry run of an import): an IIN is held by one person only."""
+    policies.require(actor, "registry.add_person", registered_by)
+    if iin is not None and Person.objects.filter(iin_digest=iin.digest).exists():
         raise RegistryError(_("A person with this IIN is already registered."), field="iin")
     person = Person(registered_by=registered_by)
     for field in PERSON_FIELDS:
         if field in data and data[field] is not None:
             setattr(person, field, data[field])
-    for field, value in extra.items():
-        setattr(person, field, value)
+    if iin is not None:
+        person.iin_digest = iin.digest
+        person.iin_last4 = iin.last4
+        person.birth_date = iin.birth_date
+        person.sex = iin.sex
     try:
         person.full_clean(exclude=["registered_by"])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise RegistryError(messages[0], field=field) from error
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:  # the same IIN registered at the same moment elsewhere
+        raise RegistryError(
+            _("A person with this IIN is already registered."), field="iin"
+        ) from error
     Consent.objects.create(
         person=person, purpose=consent_purpose, given_on=consent_given_on, recorded_by=actor
     )
@@ -326,29 +544,47 @@ def person_create(
         action=AuditEntry.Action.CREATE,
         obj=person,
         organisation_path=registered_by.path,
-        changes=diff({}, {**snapshot(person, PERSON_FIELDS), "iin": bool(extra)}),
+        changes=diff({}, {**snapshot(person, PERSON_FIELDS), "iin": iin is not None}),
     )
     return person
 
 
-@transaction.atomic
 def person_update(
     *, actor: User, person: Person, data: Mapping[str, Any], iin: str | None = None
 ) -> Person:
-    """Changes a person's details; the IIN is replaced only when a new one is given."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    """Changes a person's details (staff of the body that registered them); a new IIN is
+    checked by one counted, audited look-up and refused when someone else holds it."""
+    policies.require(actor, "registry.change_person", person)
+    key = iin_key(iin) if iin else None
+    if key is not None:
+        _iin_must_be_free(
+            actor=actor,
+            organisation=person.registered_by,
+            key=key,
+            purpose="change of IIN",
+            person=person,
+        )
+    return _person_update(actor=actor, person=person, data=data, iin=key)
+
+
+@transaction.atomic
+def _person_update(
+    *, actor: User, person: Person, data: Mapping[str, Any], iin: IinKey | None
+) -> Person:
+    person = Person.objects.select_for_update().select_related("registered_by").get(pk=person.pk)
     policies.require(actor, "registry.change_person", person)
     before = snapshot(person, PERSON_FIELDS)
     for field in PERSON_FIELDS:
         if field in data and data[field] is not None:
             setattr(person, field, data[field])
-    extra = _iin_fields(iin)
-    if extra:
-        clash = Person.objects.filter(iin_digest=extra["iin_digest"]).exclude(pk=person.pk)
+    if iin is not None:
+        clash = Person.objects.filter(iin_digest=iin.digest).exclude(pk=person.pk)
         if clash.exists():
             raise RegistryError(_("A person with this IIN is already registered."), field="iin")
-        for field, value in extra.items():
-            setattr(person, field, value)
+        person.iin_digest = iin.digest
+        person.iin_last4 = iin.last4
+        person.birth_date = iin.birth_date
+        person.sex = iin.sex
     try:
         person.full_clean(exclude=["registered_by"])
     except ValidationError as error:
@@ -357,7 +593,7 @@ def person_update(
     person.updated_at = timezone.now()
     person.save()
     changes = diff(before, snapshot(person, PERSON_FIELDS))
-    if extra:
+    if iin is not None:
         changes["iin"] = ["••••", "••••"]
     if changes:
         audit_record(
@@ -457,7 +693,8 @@ class BodyImportRow:
 
 @dataclass(frozen=True)
 class MemberImportRow:
-    """One checked row of a members spreadsheet; ``person`` is set when already registered."""
+    """One checked row of a members spreadsheet: ``iin`` (its key, looked up in the dry run) or
+    ``person`` (a member of the same body matched by full name) says who it is."""
 
     line: int
     organisation: Organisation
@@ -466,7 +703,7 @@ class MemberImportRow:
     start_date: datetime.date
     position: str = ""
     end_date: datetime.date | None = None
-    iin: str | None = None
+    iin: IinKey | None = None
     consent_given_on: datetime.date | None = None
     person: Person | None = None
 
@@ -530,21 +767,46 @@ def organisations_import(
     return ImportSummary(created=created, changed=changed)
 
 
+IIN_NAME_MISMATCH = _(
+    "A person with this IIN is registered under another name: check the IIN, the last name "
+    "and the first name."
+)
+
+
+def _member_by_iin(row: MemberImportRow) -> Person | None:
+    """The person an import row names by IIN: linked only when the name agrees."""
+    assert row.iin is not None  # noqa: S101 - called for rows with an IIN
+    match, holder = iin_holder(
+        key=row.iin,
+        last_name=str(row.person_data.get("last_name", "")),
+        first_name=str(row.person_data.get("first_name", "")),
+    )
+    if match is IinMatch.OTHER:
+        raise RegistryError(IIN_NAME_MISMATCH, field="iin")
+    return holder
+
+
 @transaction.atomic
 def members_import(
     *, actor: User, under: Organisation, rows: Sequence[MemberImportRow]
 ) -> ImportSummary:
-    """All rows or none: people are matched by IIN (or given), else registered, then join."""
+    """All rows or none: people are matched by IIN and name (or given), else registered, then
+    join. Linking a person registered elsewhere shows this body nothing more than their name."""
     policies.require(actor, "registry.import", under)
     created = changed = 0
     for row in rows:
         try:
             _require_under(under, row.organisation, row.line)
             person = row.person
-            if person is None and row.iin:
-                person = person_find_by_iin(iin=row.iin)
+            if row.iin is not None:
+                person = _member_by_iin(row)
             if person is None:
-                person = person_create(
+                if row.consent_given_on is None:
+                    raise RegistryError(
+                        _("Record the person's consent to the processing of personal data."),
+                        field="consent_given_on",
+                    )
+                person = _person_register(
                     actor=actor,
                     registered_by=row.organisation,
                     data=row.person_data,

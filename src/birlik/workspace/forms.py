@@ -8,29 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from birlik.core.errors import DomainError
+from birlik.core import uploads
+from birlik.core.forms import DateInput
+from birlik.core.forms import show_domain_error as show_domain_error  # re-exported: views
+from birlik.geo.forms import DistrictChoiceField
 from birlik.geo.models import District, Region
 from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
 
 from . import importing
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Put a service's message on the field it names, or on the form as a whole."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
-
-
-class DistrictChoiceField(forms.ModelChoiceField[District]):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.region.name})"
 
 
 class BodyFilterForm(forms.Form):
@@ -277,4 +262,4 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "At most %(size)s MB; the first row holds the column names of the template."
-        ) % {"size": importing.max_bytes() // (1024 * 1024)}
+        ) % {"size": uploads.limit_megabytes(uploads.IMPORT_LIMIT)}

@@ -3,18 +3,19 @@
 An import is read into plain rows, checked row by row against the same rules as the services
 (nothing is written), kept in a file under ``DATA_DIR/imports`` tied to the user, and applied
 on confirmation in one transaction by ``registry.services``, after checking the rows again.
+IINs never reach that file: on upload each is checked, looked up once (counted and audited,
+``services.iin_lookups``) and replaced by what the registry keeps of it (``IinKey``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
+import os
 import re
 import secrets
 import time
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.validators import URLValidator, validate_email
 from django.db.models import Q
 from django.utils import translation
@@ -30,11 +30,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from birlik.access import policies
+from birlik.core import spreadsheets
 from birlik.core.errors import DomainError
+from birlik.core.spreadsheets import (  # noqa: F401 - re-exported for the workspace views
+    MAX_ROWS,
+    ImportFileError,
+    Table,
+    read_rows,
+)
 from birlik.core.text import fold
 from birlik.geo.models import District, Region
 from birlik.registry import services
-from birlik.registry.iin import iin_digest, validate_iin
+from birlik.registry.iin import iin_error, validate_iin
 from birlik.registry.models import Membership, Organisation, OrganisationKind, Person
 
 BODIES = "bodies"
@@ -78,219 +85,17 @@ MEMBER_REQUIRED = ["last_name", "first_name", "role", "start_date"]
 COLUMNS = {BODIES: BODY_COLUMNS, MEMBERS: MEMBER_COLUMNS}
 REQUIRED = {BODIES: BODY_REQUIRED, MEMBERS: MEMBER_REQUIRED}
 
-MAX_ROWS = 5000
-# A zip that inflates far beyond the upload limit is refused before openpyxl reads it.
-MAX_INFLATED_BYTES = 200 * 1024 * 1024
 EXPORT_XLSX_MAX_ROWS = 100_000
 STORE_TTL_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class ImportFileError(Exception):
-    """The file cannot be imported at all; ``message`` says why and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024))
-
-
-def too_large_message() -> str:
-    return _("The file is larger than %(size)s MB. Split it into smaller files.") % {
-        "size": max_bytes() // (1024 * 1024)
-    }
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops reading an upload as soon as it passes the import limit, before it reaches disk."""
-
-    def __init__(self, request: Any = None) -> None:
-        super().__init__(request)
-        self.received = 0
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: Any,  # noqa: N803 - Django's name
-        content_length: int,
-        boundary: Any,
-        encoding: Any = None,
-    ) -> None:
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > max_bytes():
-            request: Any = self.request
-            if request is not None:
-                request.import_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
-# --- Reading files --------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-    ignored: list[str] = field(default_factory=list)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _normalise_header(value: str) -> str:
-    return re.sub(r"[\s\-]+", "_", value.strip().strip("*").strip().lower())
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise ImportFileError(_("The file is not an XLSX or CSV spreadsheet.")) from error
-    with archive:
-        names = set(archive.namelist())
-        if "[Content_Types].xml" not in names:
-            raise ImportFileError(_("The file is not an XLSX or CSV spreadsheet."))
-        if sum(info.file_size for info in archive.infolist()) > MAX_INFLATED_BYTES:
-            raise ImportFileError(too_large_message())
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise ImportFileError(
-            _("The file could not be read as an XLSX spreadsheet. Save it again from Excel.")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return
-        for count, values in enumerate(sheet.iter_rows(values_only=True)):
-            if count > MAX_ROWS + 1:
-                raise ImportFileError(_too_many_rows())
-            yield list(values)
-    finally:
-        workbook.close()
-
-
-def _too_many_rows() -> str:
-    return _("The file has more than %(count)s rows. Split it into smaller files.") % {
-        "count": MAX_ROWS
-    }
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        raise ImportFileError(_("The file is not an XLSX or CSV spreadsheet."))
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL.search(text):
-            raise ImportFileError(_("The file is not an XLSX or CSV spreadsheet."))
-        return text
-    raise ImportFileError(
-        _("The CSV file must be saved in UTF-8 or Windows-1251 (Cyrillic) encoding.")
-    )
-
-
-def _csv_rows(data: bytes) -> Iterator[list[Any]]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for count, values in enumerate(reader):
-            if count > MAX_ROWS + 1:
-                raise ImportFileError(_too_many_rows())
-            yield values
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file is broken near line %(line)s.") % {"line": reader.line_num}
-        ) from error
+# --- Reading files: ``birlik.core.spreadsheets`` (shared with the events and plan imports) ----
 
 
 def read_table(data: bytes, *, import_kind: str) -> Table:
     """The header and non-empty rows of the first sheet, checked for the expected columns."""
     return read_rows(data, columns=COLUMNS[import_kind], required=REQUIRED[import_kind])
-
-
-def read_rows(data: bytes, *, columns: list[str], required: list[str]) -> Table:
-    """``read_table`` for any set of columns (other apps' imports reuse the same file checks)."""
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if len(data) > max_bytes():
-        raise ImportFileError(too_large_message())
-    if data[:4] == b"PK\x03\x04":
-        raw: Iterable[list[Any]] = _xlsx_rows(data)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(
-            _("Old Excel files (.xls) are not supported. Save the file as XLSX or CSV.")
-        )
-    else:
-        raw = _csv_rows(data)
-    iterator = iter(raw)
-    header: list[str] = []
-    line = 0
-    for values in iterator:
-        line += 1
-        cells = [_cell(v) for v in values]
-        if any(cells):
-            header = [_normalise_header(c) for c in cells]
-            break
-    if not header:
-        raise ImportFileError(_("The file is empty."))
-    named = [h for h in header if h]
-    if len(named) != len(set(named)):
-        raise ImportFileError(_("Two columns of the file have the same name."))
-    expected = columns
-    missing = [c for c in required if c not in named]
-    if missing:
-        raise ImportFileError(
-            _(
-                "These columns are missing: %(columns)s. The first row must hold the column "
-                "names of the template."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    ignored = [h for h in named if h not in expected]
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in iterator:
-        line += 1
-        cells = [_cell(v) for v in values]
-        if not any(cells):
-            continue
-        row = {
-            name: cells[index] if index < len(cells) else ""
-            for index, name in enumerate(header)
-            if name in expected
-        }
-        rows.append((line, row))
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(_too_many_rows())
-    if not rows:
-        raise ImportFileError(_("The file has no rows below the column names."))
-    return Table(header=named, rows=rows, ignored=ignored)
 
 
 # --- Keeping the file between the dry run and the confirmation ------------------------------
@@ -302,25 +107,47 @@ def _store_dir() -> Path:
     return directory
 
 
-def store(*, user_id: int, import_kind: str, under_id: int, filename: str, table: Table) -> str:
-    """Keep the parsed rows under a random name; old ones are swept on the way."""
+STORE_VERSION = 2
+# What a stored members row keeps of its IIN instead of the number (see ``protect_iins``).
+IIN_FIELDS = ("iin_digest", "iin_last4", "iin_birth_date", "iin_sex", "iin_error", "iin_refused")
+
+
+def sweep_expired() -> int:
+    """Delete the dry-run files older than a day (at each upload and by the daily job)."""
     directory = _store_dir()
     cutoff = time.time() - STORE_TTL_SECONDS
+    removed = 0
     for old in directory.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+                removed += 1
+        except FileNotFoundError:  # swept by another process at the same moment
+            continue
+    return removed
+
+
+def store(*, user_id: int, import_kind: str, under_id: int, filename: str, table: Table) -> str:
+    """Keep the parsed rows under a random name; old ones are swept on the way. A raw IIN is
+    never written: members rows must have gone through ``protect_iins``."""
+    directory = _store_dir()
+    sweep_expired()
     token = secrets.token_urlsafe(24)
     payload = {
+        "version": STORE_VERSION,
         "user": user_id,
         "kind": import_kind,
         "under": under_id,
         "filename": filename[:200],
         "ignored": table.ignored,
-        "rows": table.rows,
+        "rows": [(line, {k: v for k, v in row.items() if k != "iin"}) for line, row in table.rows],
     }
     path = directory / f"{token}.json"
-    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    path.chmod(0o600)
+    # Created with its final mode: the rows are personal data from the first byte.
+    with open(
+        os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8"
+    ) as out:
+        json.dump(payload, out, ensure_ascii=False)
     return token
 
 
@@ -335,7 +162,7 @@ def load(token: str, *, user_id: int) -> dict[str, Any] | None:
         payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if payload.get("user") != user_id:
+    if payload.get("user") != user_id or payload.get("version") != STORE_VERSION:
         return None
     return payload
 
@@ -343,6 +170,45 @@ def load(token: str, *, user_id: int) -> dict[str, Any] | None:
 def discard(token: str) -> None:
     if _TOKEN.match(token or ""):
         (_store_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+def _clean_iin(value: str) -> str:
+    value = value.strip().replace(" ", "")
+    if value.isdigit() and len(value) == 11:
+        # Excel drops the leading zero of IINs of people born in 2000–2009.
+        value = value.zfill(12)
+    return value
+
+
+def protect_iins(*, user: Any, under: Organisation, table: Table) -> Table:
+    """Replace each row's IIN by its key (or the code of what is wrong with it), looking the
+    file's IINs up once for ``user``: counted, audited, and refused beyond the hourly limit."""
+    keys: dict[int, services.IinKey] = {}
+    rows: list[tuple[int, dict[str, str]]] = []
+    for index, (line, row) in enumerate(table.rows):
+        kept = {k: v for k, v in row.items() if k != "iin" and k not in IIN_FIELDS}
+        value = _clean_iin(row.get("iin", ""))
+        if value:
+            try:
+                validate_iin(value)
+            except ValidationError as error:
+                kept["iin_error"] = str(error.code or "iin_length")
+            else:
+                keys[index] = services.iin_key(value)
+        rows.append((line, kept))
+    lookups = services.iin_lookups(
+        actor=user, organisation=under, keys=list(keys.values()), purpose="members import"
+    )
+    for index, key in keys.items():
+        row = rows[index][1]
+        if key.digest not in lookups.allowed:
+            row["iin_refused"] = "1"
+            continue
+        row["iin_digest"] = key.digest
+        row["iin_last4"] = key.last4
+        row["iin_birth_date"] = key.birth_date.isoformat()
+        row["iin_sex"] = key.sex
+    return Table(header=table.header, rows=rows, ignored=table.ignored)
 
 
 # --- The dry run ----------------------------------------------------------------------------
@@ -682,6 +548,34 @@ def _role_codes() -> dict[str, str]:
     return codes
 
 
+def _row_iin(row: dict[str, str], errors: list[str]) -> services.IinKey | None:
+    """The key a stored row keeps of its IIN (``protect_iins``), or None with the reason."""
+    if row.get("iin_error"):
+        errors.append(_("IIN: %(message)s") % {"message": iin_error(row["iin_error"])})
+        return None
+    if row.get("iin_refused") or (row.get("iin") and not row.get("iin_digest")):
+        errors.append(
+            _(
+                "This IIN was not checked: you have checked too many IINs in the last hour. "
+                "Upload the file again later."
+            )
+        )
+        return None
+    if not row.get("iin_digest"):
+        return None
+    try:
+        birth_date = datetime.date.fromisoformat(row.get("iin_birth_date", ""))
+    except ValueError:
+        errors.append(_("IIN: %(message)s") % {"message": iin_error("iin_date")})
+        return None
+    return services.IinKey(
+        digest=row["iin_digest"],
+        last4=row.get("iin_last4", ""),
+        birth_date=birth_date,
+        sex=row.get("iin_sex", ""),
+    )
+
+
 def plan_members(*, user: Any, under: Organisation, rows: list[tuple[int, dict[str, str]]]) -> Plan:
     """What importing these rows of members would do, row by row; nothing is written."""
     ids = {int(row["body_id"]) for _line, row in rows if row.get("body_id", "").isdigit()}
@@ -726,26 +620,17 @@ def plan_members(*, user: Any, under: Organisation, rows: list[tuple[int, dict[s
         if start_date and end_date and end_date < start_date:
             errors.append(_("The term cannot end before it starts."))
         consent = _date_or_error(row, "consent_date", errors)
-        iin = row.get("iin", "").strip().replace(" ", "") or None
-        if iin is not None and iin.isdigit() and len(iin) == 11:
-            # Excel drops the leading zero of IINs of people born in 2000–2009.
-            iin = iin.zfill(12)
+        iin = _row_iin(row, errors)
         digest = ""
         if iin is not None:
-            try:
-                validate_iin(iin)
-            except ValidationError as error:
-                errors.append(_("IIN: %(message)s") % {"message": error.messages[0]})
-                iin = None
-            else:
-                digest = iin_digest(iin)
-                earlier = seen_iins.get(digest)
-                if earlier is not None and fold(earlier[0]) != fold(full_name):
-                    errors.append(
-                        _("The same IIN is given for another person in row %(line)s.")
-                        % {"line": earlier[1]}
-                    )
-                seen_iins.setdefault(digest, (full_name, line))
+            digest = iin.digest
+            earlier = seen_iins.get(digest)
+            if earlier is not None and fold(earlier[0]) != fold(full_name):
+                errors.append(
+                    _("The same IIN is given for another person in row %(line)s.")
+                    % {"line": earlier[1]}
+                )
+            seen_iins.setdefault(digest, (full_name, line))
         if body is not None:
             if not policies.can(user, "registry.manage_membership", body):
                 errors.append(_("You may not change the members of this body."))
@@ -771,10 +656,14 @@ def plan_members(*, user: Any, under: Organisation, rows: list[tuple[int, dict[s
             continue
         seen_terms[key] = line
         person: Person | None = None
+        match = services.IinMatch.NONE
         if iin is not None:
-            person = services.person_find_by_iin(iin=iin)
-            if person is not None:
-                notes.append(_("Already registered: matched by IIN."))
+            # Linked only when the name agrees; what is said reveals no one's name or body.
+            match, person = services.iin_holder(key=iin, last_name=names[0], first_name=names[1])
+            if match is services.IinMatch.OTHER:
+                errors.append(str(services.IIN_NAME_MISMATCH))
+            elif match is services.IinMatch.SAME:
+                notes.append(_("A person with this IIN is already registered."))
         else:
             person = (
                 Person.objects.filter(
@@ -803,7 +692,12 @@ def plan_members(*, user: Any, under: Organisation, rows: list[tuple[int, dict[s
                 errors.append(
                     _("This person already holds this role in this body for these dates.")
                 )
-        if person is None and consent is None and not (iin is not None and digest in new_iins):
+        if (
+            person is None
+            and match is not services.IinMatch.OTHER
+            and consent is None
+            and not (iin is not None and digest in new_iins)
+        ):
             errors.append(
                 _(
                     "Give the date of the person's consent to the processing of personal data "
@@ -910,28 +804,8 @@ def csv_stream(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        yield writer.writerow([_safe(v) for v in row])
-
-
-# A cell starting with = + - @ would run as a formula in Excel; phone numbers such as
-# "+7 7182 32-00-00" are left alone so that an export imports back unchanged.
-_FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![\d\s()\-]*$)")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
+        yield writer.writerow(spreadsheets.safe_row(row))
 
 
 def xlsx_bytes(header: list[str], rows: Iterable[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(header, rows, title=title)

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.access.decorators import staff_view as workspace_view
 from birlik.access.services import audit_read
+from birlik.core import uploads
 from birlik.core.errors import DomainError
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
@@ -277,24 +278,40 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full page for staff of the registering body's subtree; a body that only has the
+    person as a member gets their name and its own terms (``policies.sees_person``)."""
     record = _person(request, pk)
-    policies.require(request.user, "registry.view_person", record)
+    user = request.user
+    full = policies.can(user, "registry.view_person", record)
     audit_read(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user,  # type: ignore[arg-type]
         obj=record,
         organisation_path=record.registered_by.path,
-        note="workspace person page",
+        note="workspace person page" if full else "workspace person page (name and terms)",
     )
-    sees_audit = policies.can(request.user, "access.view_audit", record.registered_by)
-    memberships = queries.person_memberships(user=request.user, person=record)
+    sees_audit = full and policies.can(user, "access.view_audit", record.registered_by)
+    memberships = _page(request, queries.person_memberships(user=user, person=record), "terms")
+    today = timezone.localdate()
+    # Each body ends its own terms: a term is ended by staff of its body, whoever sees the rest.
+    terms = [
+        (
+            term,
+            (term.end_date is None or term.end_date >= today)
+            and policies.can(user, "registry.manage_membership", term.organisation),
+        )
+        for term in memberships.object_list
+    ]
     return render(
         request,
         "workspace/person.html",
         {
             "person": record,
-            "memberships": _page(request, memberships, "terms"),
-            "consent": record.consents.order_by("-given_on").first(),
-            "can_change": policies.can(request.user, "registry.change_person", record),
+            "full": full,
+            "memberships": memberships,
+            "terms": terms,
+            "consent": record.consents.order_by("-given_on").first() if full else None,
+            "can_change": full and policies.can(user, "registry.change_person", record),
+            "can_add_to_body": policies.can(user, "registry.manage_membership"),
             "sees_audit": sees_audit,
             "trail": _page(
                 request,
@@ -303,7 +320,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if sees_audit
             else None,
-            "today": timezone.localdate(),
         },
     )
 
@@ -507,13 +523,22 @@ def under_url(organisation: Organisation) -> str:
     return reverse("workspace:body", kwargs={"pk": organisation.pk})
 
 
+def _contacts_kept(membership: Membership) -> Membership:
+    """A member registered outside the user's scope is exported with their name only: the
+    contacts stay with the body that registered them (``policies.sees_person``)."""
+    if not getattr(membership, "person_data_visible", False):
+        membership.person.phone = ""
+        membership.person.email = ""
+    return membership
+
+
 @workspace_view
 def members_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     if fmt not in FORMATS:
         raise Http404
     organisation = _body(request, pk)
     policies.require(request.user, "registry.export_people", organisation)
-    rows = queries.members_for_export(organisation)
+    rows = queries.members_for_export(organisation, user=request.user)
     count = rows.count()
     if fmt == "xlsx" and count > importing.EXPORT_XLSX_MAX_ROWS:
         messages.error(
@@ -528,7 +553,7 @@ def members_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         file_format=fmt,
         rows=count,
     )
-    data = (importing.member_row(m) for m in rows.iterator(chunk_size=2000))
+    data = (importing.member_row(_contacts_kept(m)) for m in rows.iterator(chunk_size=2000))
     return _download(
         header=importing.MEMBER_EXPORT_COLUMNS,
         rows=data,
@@ -559,7 +584,7 @@ def import_template(request: HttpRequest, import_kind: str) -> HttpResponseBase:
 def import_upload(request: HttpRequest, pk: int) -> HttpResponseBase:
     # The size guard must be in place before the body is read, so the CSRF check (which reads
     # the form) runs just after, in ``_import_upload``.
-    request.upload_handlers.insert(0, importing.SizeLimitUploadHandler(request))
+    uploads.guard_upload_size(request, uploads.IMPORT_LIMIT)
     return _import_upload(request, pk)
 
 
@@ -569,21 +594,27 @@ def _import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     policies.require(request.user, "registry.import", organisation)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if getattr(request, "import_too_large", False):
+        if refused := uploads.refusal_message(request, uploads.IMPORT_LIMIT, split=True):
             form = forms.ImportForm(request.POST, {})
             form.is_valid()
-            form.errors["file"] = form.error_class([importing.too_large_message()])
+            form.errors["file"] = form.error_class([refused])
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > importing.max_bytes():
-                    raise importing.ImportFileError(importing.too_large_message())
+                if upload.size > uploads.limit_bytes(uploads.IMPORT_LIMIT):
+                    raise importing.ImportFileError(
+                        uploads.too_large_message(uploads.IMPORT_LIMIT, split=True)
+                    )
                 table = importing.read_table(
                     upload.read(), import_kind=form.cleaned_data["import_kind"]
                 )
             except importing.ImportFileError as error:
                 form.add_error("file", error.message)
             else:
+                if form.cleaned_data["import_kind"] == importing.MEMBERS:
+                    table = importing.protect_iins(
+                        user=request.user, under=organisation, table=table
+                    )
                 token = importing.store(
                     user_id=_user_id(request),
                     import_kind=form.cleaned_data["import_kind"],
