@@ -385,6 +385,8 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
     label = common.DB_LABELS[db]
     data_dir = tempfile.mkdtemp(prefix=f"birlik-events-{db}-")
     env = common.bench_env(db, data_dir)
+    # The bench stands in for the reverse proxy: its X-Forwarded-For names each citizen.
+    env["FORWARDED_ALLOW_IPS"] = "127.0.0.1"
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     print(f"\n== {label} ==", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 
@@ -19,6 +20,7 @@ from .factories import (
     kind,
     region,
 )
+from .queries import assert_queries
 
 PASSWORD = "correct-horse-battery"
 
@@ -115,6 +117,15 @@ def network(db) -> Network:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _urls_loaded():
+    """Load the URLconf (and the API's schemas) once, before any test freezes time: pydantic
+    cannot build a schema for freezegun's fake date class."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - importing every view module is the point
+
+
 @pytest.fixture
 def login(client):
     """Sign a fixture user in on the test client: ``login(user)``."""
@@ -126,14 +137,39 @@ def login(client):
     return do
 
 
+DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request, django_db_blocker):
     """Cached figures (``kpi.cached``, report rows) belong to one test: rolled-back tests never
-    run the on-commit ``kpi.invalidate``, so a figure cached by one test would leak into the
-    next in the process-wide local-memory cache."""
+    run the on-commit ``kpi.invalidate``, and transactional tests keep what they cached, so a
+    figure cached by one test would leak into the next. The cache is a table of the test
+    database (the embedded default), emptied before each test that uses the database, outside
+    its transaction."""
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in DATABASE_FIXTURES
+    )
+    if not uses_database:
+        return
+    request.getfixturevalue("django_db_setup")
     from django.core.cache import cache
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    """pytest-django's fixture, counting only queries on the records (tests/queries.py): the
+    shared cache of the embedded default is a database table, not a read of the records."""
+    return partial(assert_queries, exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries():
+    """pytest-django's fixture, counting only queries on the records (tests/queries.py)."""
+    return partial(assert_queries, exact=False)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -35,6 +35,19 @@ def _manage(*args: str, **options: Any) -> None:
     call_command(*args, **options)
 
 
+def _ensure_cache_table() -> None:
+    """The shared cache's table (embedded default), for a database migrated before it existed;
+    `migrate` makes it too. A database that does not answer yet is the server's to report."""
+    from django.db import DatabaseError
+
+    from birlik.core.apps import create_cache_table
+
+    try:
+        create_cache_table()
+    except DatabaseError as error:
+        print(f"Birlik: the cache table could not be checked ({error}).", file=sys.stderr)
+
+
 def _port() -> int:
     raw = os.environ.get("PORT", "8000")
     try:
@@ -62,8 +75,9 @@ def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "120",
         "--access-logfile",
         "-",
+        # The same proxies as Django trusts (settings.FORWARDED_ALLOW_IPS): none by default.
         "--forwarded-allow-ips",
-        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        os.environ.get("FORWARDED_ALLOW_IPS", ""),
     ]
 
 
@@ -72,6 +86,9 @@ def _worker_command() -> list[str]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo logins open without an authenticator app unless the caller asks for one; the
+    # web server and the worker started below inherit the choice.
+    os.environ.setdefault("BIRLIK_REQUIRE_2FA", "0")
     _setup()
     from django.conf import settings
 
@@ -104,6 +121,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, description in DEMO_LOGINS:
         print(f"  {username:<22} {description}")
+    if settings.BIRLIK_REQUIRE_2FA:
+        print("Second factor: required for administrators, coordinators, auditors, centre heads,")
+        print("mediators and caseworkers (they set up an authenticator app at first sign-in).")
+    else:
+        print("Second factor: not required in this demo (BIRLIK_REQUIRE_2FA=1 to require it).")
     print("Stop with Ctrl+C.")
     print("=" * 72, flush=True)
     return _supervise(children)
@@ -141,6 +163,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     if args.migrate:
         _manage("migrate", "--no-input")
+    else:
+        _ensure_cache_table()
     port = _port()
     host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104 - a server listens where it is told
     workers = int(os.environ.get("WEB_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
@@ -153,6 +177,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     if not args.batch:
+        _ensure_cache_table()
         _start_daily_jobs()
     if settings.TASKS_BACKEND == "rq":
         _manage("rqworker", "default", "--with-scheduler")
@@ -177,9 +202,11 @@ def enqueue_daily_jobs() -> list[str]:
     from django.utils import timezone
 
     from birlik.appeals.tasks import escalate_overdue
+    from birlik.core.tasks import rate_counters_purge
     from birlik.notify.tasks import staff_digest
     from birlik.reports import tasks as report_tasks
     from birlik.reports.documents import tasks as document_tasks
+    from birlik.workspace.tasks import import_files_sweep
 
     today = timezone.localdate().isoformat()
     if not cache.add(f"birlik:daily-jobs:{today}", 1, 2 * 24 * 3600):
@@ -188,7 +215,16 @@ def enqueue_daily_jobs() -> list[str]:
     staff_digest.enqueue()
     report_tasks.event_figures_rebuild.enqueue()
     document_tasks.opendata_generate.enqueue()
-    return ["escalate_overdue", "staff_digest", "event_figures_rebuild", "opendata_generate"]
+    import_files_sweep.enqueue()  # dry-run files of imports are kept 24 hours
+    rate_counters_purge.enqueue()  # closed windows of the rate limiter
+    return [
+        "escalate_overdue",
+        "staff_digest",
+        "event_figures_rebuild",
+        "opendata_generate",
+        "import_files_sweep",
+        "rate_counters_purge",
+    ]
 
 
 def _start_daily_jobs() -> None:

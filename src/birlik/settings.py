@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,7 +64,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when BIRLIK_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Reverse proxies whose X-Forwarded-For names the client (also passed to gunicorn).
-FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Empty by default: X-Forwarded-For is then ignored, so no client can choose its address.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "")
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -109,8 +111,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "birlik.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "birlik.core.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "birlik.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "birlik.urls"
@@ -165,6 +170,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background jobs -------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -174,7 +180,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A table every web process and the worker share (created with the migrations): figures,
+    # their version and the daily-jobs flag agree whichever process answers. Never per-process
+    # memory, which lets two processes of `birlik demo` show different figures.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "birlik_cache",
+            "KEY_PREFIX": "birlik",
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database").strip()
 if TASKS_BACKEND not in {"database", "rq", "immediate"}:
@@ -209,6 +225,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 OTP_TOTP_ISSUER = "Birlik"
+# Managing, auditing and confidential roles sign in with a second factor (`birlik demo`: off).
+BIRLIK_REQUIRE_2FA = env_bool("BIRLIK_REQUIRE_2FA", True)
 
 # --- Languages and time --------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
@@ -260,6 +278,22 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every HTML page (and SVG): scripts and styles only from our own
+# static files, no inline script, no plug-ins, no framing. Pages that need another policy are
+# listed in CONTENT_SECURITY_POLICY_PATHS (path prefix -> policy).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+CONTENT_SECURITY_POLICY_PATHS: dict[str, dict[str, str]] = {}
+# A signed-in session unused for this many seconds is signed out (0: never).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -308,6 +342,19 @@ BIRLIK_DOCUMENTS_DIR = os.environ.get("BIRLIK_DOCUMENTS_DIR", "")
 API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/min")
 API_RATE_TOKEN = os.environ.get("API_RATE_TOKEN", "600/min")
 
+# --- Rate limits of the public forms and the sign-in, per client address ("N/[k]s|min|h|day");
+# counted in a store all web processes share (birlik.core.ratelimit).
+RATE_SIGN_IN_FAILURES = os.environ.get("RATE_SIGN_IN_FAILURES", "5/15min")
+RATE_APPEALS = os.environ.get("RATE_APPEALS", "10/h")
+RATE_EVENT_REGISTRATIONS = os.environ.get("RATE_EVENT_REGISTRATIONS", "20/h")
+RATE_MEDIATION_REQUESTS = os.environ.get("RATE_MEDIATION_REQUESTS", "10/h")
+RATE_CHARITY_REQUESTS = os.environ.get("RATE_CHARITY_REQUESTS", "10/h")
+RATE_CHARITY_PLEDGES = os.environ.get("RATE_CHARITY_PLEDGES", "20/h")
+# IIN look-ups per staff user and hour (imports, registering a person, changing an IIN): a
+# birth date leaves ~10,000 candidate IINs, so matching must not work as a search.
+IIN_MATCHES_PER_HOUR = int(os.environ.get("IIN_MATCHES_PER_HOUR", "20"))
+IIN_LOOKUPS_PER_HOUR = int(os.environ.get("IIN_LOOKUPS_PER_HOUR", "2000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -318,6 +365,24 @@ LOGGING = {
 }
 
 SITE_NAME = _("Birlik")
-# The public address, used in links sent by SMS and e-mail (tickets, private links).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+
+def _local_site_url() -> str:
+    """The embedded default's address: where `birlik demo` / `serve` listen (HOST, PORT)."""
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    port = os.environ.get("PORT", "").strip() or "8000"
+    if not port.isdigit():
+        port = "8000"  # `birlik demo` refuses such a PORT with its own message
+    if host in {"127.0.0.1", "0.0.0.0", "::", "[::]", "::1", "[::1]"}:  # noqa: S104
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+# The public address, used in links sent by SMS and e-mail (tickets, receipts, private links).
+# Required in production (a system check says so); derived from HOST/PORT otherwise.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL and not PRODUCTION:
+    SITE_URL = _local_site_url()
 BIRLIK_PAGE_SIZE = 25

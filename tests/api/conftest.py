@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from birlik.api.services import NewToken, api_token_create
 
@@ -14,11 +13,9 @@ ALL_SCOPES = ("events:write", "attendance:write", "appeals:write")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached figures never leak from one test into the next."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_cache(_empty_cache):
+    """Rate-limit counters and cached figures never leak from one test into the next: the
+    shared cache (a table of the test database) is emptied before each test (tests/conftest)."""
 
 
 @pytest.fixture

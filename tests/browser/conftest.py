@@ -100,9 +100,18 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    # Chromium reports what the Content-Security-Policy blocked on the console.
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(f"{tab.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
-    assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
+    assert not errors, "JavaScript errors or blocked content on the page:\n" + "\n".join(errors)
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:

@@ -170,6 +170,8 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "staff_digest",
             "event_figures_rebuild",
             "opendata_generate",
+            "import_files_sweep",
+            "rate_counters_purge",
         ]
         assert enqueue_daily_jobs() == []
     with freeze_time("2026-03-03 09:00"):
@@ -178,4 +180,6 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "staff_digest",
             "event_figures_rebuild",
             "opendata_generate",
+            "import_files_sweep",
+            "rate_counters_purge",
         ]

@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from birlik.events import services
+from tests.queries import DataQueriesContext as CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

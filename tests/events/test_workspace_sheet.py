@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from birlik.access.models import AuditEntry
+from birlik.core import uploads
 from birlik.events.models import Registration
-from birlik.workspace import importing
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,8 @@ def test_an_oversize_sheet_is_stopped_before_it_is_read(as_user, running_event):
         url("sheet", running_event.pk), {"file": csv_file(big)}
     )
     assert response.status_code == 200
-    assert response.wsgi_request.import_too_large is True
-    assert importing.too_large_message() in response.content.decode()
+    assert response.wsgi_request.upload_refused == "too_large"
+    assert uploads.too_large_message(uploads.IMPORT_LIMIT, split=True) in response.content.decode()
     assert not Registration.objects.exists()
 
 

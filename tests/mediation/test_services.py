@@ -219,7 +219,7 @@ def test_case_files_are_kept_outside_any_served_path_under_random_names(med):
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"MZ\x90\x00 not a document", "agreement.pdf", "Only photos"),
+        (b"MZ\x90\x00 not a document", "agreement.pdf", "PDF, JPEG or PNG"),
         (b"", "empty.pdf", "empty"),
         (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "photo.webp", "PDF, JPEG or PNG"),
     ],

@@ -111,7 +111,7 @@ def test_a_renamed_program_upload_is_refused_with_a_message(client, med):
         {"kind": "signed", "file": upload(b"MZ\x90\x00program", "scan.pdf")},
     )
     assert response.status_code == 400
-    assert "Only photos (JPEG, PNG, WebP) and PDF documents can be attached." in response.text
+    assert "Upload a PDF, JPEG or PNG file." in response.text
     assert Document.objects.count() == before
 
 

@@ -7,14 +7,13 @@ would then write it into that language's column, so the data is built with Kazak
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _clean_state():
-    cache.clear()
+def _clean_state(_empty_cache):
+    # The shared cache (a table of the test database) is emptied before each test by
+    # tests/conftest.py's _empty_cache.
     translation.activate("kk")
     yield
     translation.deactivate()
-    cache.clear()

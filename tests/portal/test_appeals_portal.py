@@ -3,17 +3,20 @@ the appeal by the private link; bad input is answered on the fields; the rate li
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from freezegun import freeze_time
 
 from birlik.appeals.models import Appeal
 from birlik.appeals.services import (
     appeal_approve_answer,
     appeal_assign,
     appeal_draft_answer,
+    appeal_extend,
     appeal_note,
     appeal_take_on,
 )
@@ -90,6 +93,29 @@ def test_the_status_page_shows_public_steps_and_the_answer_never_the_notes(clien
     page = client.get(url("appeal_status", "en", token=appeal.token)).content.decode()
     assert "Answered" in page
     assert "Жол жөндеу мамырда басталады." in page
+
+
+def test_the_status_page_shows_an_extension_with_its_new_date_and_reason(client, network):
+    with freeze_time("2026-02-02 11:00:00+05:00"):
+        client.post(url("appeal_new", "en"), appeal_form())
+    appeal = Appeal.objects.get()
+    coordinator = network.users["coordinator_pavlodar"]
+    appeal_take_on(actor=coordinator, appeal=appeal)
+    page = client.get(url("appeal_status", "en", token=appeal.token)).content.decode()
+    assert "The term is extended" not in page
+    with freeze_time("2026-02-10 11:00:00+05:00"):
+        appeal_extend(
+            actor=coordinator,
+            appeal=appeal,
+            until=datetime.date(2026, 3, 20),
+            reason="Әкімдіктің жауабы күтілуде.",
+        )
+    page = client.get(url("appeal_status", "en", token=appeal.token)).content.decode()
+    assert "The term is extended" in page
+    assert "The answer is now due by 20.03.2026." in page
+    assert "The extension was decided on 10.02.2026." in page
+    assert "Әкімдіктің жауабы күтілуде." in page
+    assert "Term extended" in page  # and in the history
 
 
 def test_an_anonymous_appeal_is_registered_with_a_note_that_it_is_not_considered(client, network):

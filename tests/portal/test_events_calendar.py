@@ -221,7 +221,8 @@ def test_the_calendar_costs_the_same_number_of_queries_for_3_or_30_events(
 ):
     make_many(network, 3)
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import DataQueriesContext as CaptureQueriesContext
 
     client.get("/en/events/", params)  # the filters' options are cached after a first request
     with CaptureQueriesContext(connection) as few:

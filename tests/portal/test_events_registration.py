@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from birlik.events.models import Event, Registration
-from birlik.portal import events_views
 
 from .events_data import in_days, make_event, make_past_event, register
 from .helpers import main, text
@@ -216,11 +214,8 @@ def test_a_phone_or_an_e_mail_is_required(client, network):
     assert Registration.objects.get().email == "aigul@example.kz"
 
 
-def test_too_many_registrations_from_one_address_are_refused_for_an_hour(
-    client, network, monkeypatch
-):
-    monkeypatch.setattr(events_views, "REGISTRATIONS_PER_HOUR", 2)
-    cache.clear()
+def test_too_many_registrations_from_one_address_are_refused_for_an_hour(client, network, settings):
+    settings.RATE_EVENT_REGISTRATIONS = "2/h"
     event = make_event(network)
     for number in range(2):
         answer = client.post(event_url(event), {**CITIZEN, "phone": f"+7 701 000 00 0{number}"})

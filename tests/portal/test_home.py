@@ -124,7 +124,7 @@ def test_home_map_has_a_text_legend_and_a_table_of_the_same_numbers(client, netw
 
     legend = re.search(r'<ul class="legend"[^>]*>(.*?)</ul>', html, re.S)
     assert legend is not None
-    assert re.findall(r"</span>([^<]+)</li>", legend[1]) == ["0", "1", "2", "3"]
+    assert re.findall(r"</svg>([^<]+)</li>", legend[1]) == ["0", "1", "2", "3"]
     table = re.search(r'<table class="regions">(.*?)</table>', html, re.S)
     assert table is not None
     assert "<caption>Active bodies by region</caption>" in table[1]

@@ -2,19 +2,23 @@
 
 Limits come from the settings ``API_RATE_ANON`` (per client address, for calls without a token)
 and ``API_RATE_TOKEN`` (per token), like ``100/min``; they are read at each call so that a
-changed setting applies at once. The client address is ``REMOTE_ADDR`` as
-``ClientAddressMiddleware`` set it from trusted proxies only, so a forged ``X-Forwarded-For``
-cannot buy a fresh allowance.
+changed setting applies at once. Calls are counted by ``birlik.core.ratelimit`` in a store all
+web processes share, so the limit is the same however many workers answer. The client address
+is ``REMOTE_ADDR`` as ``ClientAddressMiddleware`` set it from trusted proxies only, so a forged
+``X-Forwarded-For`` cannot buy a fresh allowance.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
+
+from birlik.core import ratelimit
 
 from .models import ApiToken
 from .problems import ApiProblem
@@ -62,44 +66,53 @@ def require_scope(request: HttpRequest, scope: str) -> ApiToken:
     return token
 
 
-class _SettingRate(SimpleRateThrottle):
+class _SettingRate(BaseThrottle):
+    """A throttle counted by ``birlik.core.ratelimit`` (a store every web process shares) at
+    the rate of a setting, read at each call."""
+
+    scope = ""
     setting = ""
     default = ""
+    _last = threading.local()  # the instance serves every thread: the wait is per thread
 
-    def __init__(self) -> None:
-        super().__init__(rate=self.default)
+    def ident(self, request: HttpRequest) -> str | None:
+        raise NotImplementedError
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = str(getattr(settings, self.setting, "") or self.default)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        ident = self.ident(request)
+        if ident is None:
+            return True
+        rate = ratelimit.parse_rate(str(getattr(settings, self.setting, "") or self.default))
+        verdict = ratelimit.check(self.scope, ident, limit=rate.limit, window=rate.window)
+        self._last.wait = max(verdict.retry_after, 1)
+        return not verdict.over
+
+    def wait(self) -> float | None:
+        return float(getattr(self._last, "wait", 1))
 
 
 class AnonymousRate(_SettingRate):
     """Calls without a token, counted per client address."""
 
-    scope = "anon"
+    scope = "api-anon"
     setting = "API_RATE_ANON"
     default = DEFAULT_RATE_ANON
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def ident(self, request: HttpRequest) -> str | None:
         if getattr(request, "auth", None) is not None:
             return None
-        return self.cache_format % {
-            "scope": "birlik_api_anon",
-            "ident": request.META.get("REMOTE_ADDR", ""),
-        }
+        return ratelimit.client_ident(request)
 
 
 class TokenRate(_SettingRate):
     """Calls with a token, counted per token."""
 
-    scope = "token"
+    scope = "api-token"
     setting = "API_RATE_TOKEN"
     default = DEFAULT_RATE_TOKEN
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def ident(self, request: HttpRequest) -> str | None:
         token = getattr(request, "auth", None)
         if token is None:
             return None
-        return self.cache_format % {"scope": "birlik_api_token", "ident": token.pk}
+        return str(token.pk)

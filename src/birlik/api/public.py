@@ -21,7 +21,7 @@ from birlik.core import kpi
 from birlik.events import queries as event_queries
 from birlik.events.models import Event, Programme
 from birlik.geo.models import District, Region
-from birlik.portal import queries as portal_queries
+from birlik.registry import directory
 from birlik.registry.models import Organisation, OrganisationKind
 
 from . import queries, schemas
@@ -152,10 +152,10 @@ def bodies(request: HttpRequest, filters: Query[schemas.BodyQuery]) -> dict[str,
             raise _unknown("kind", _("No kind of body has this code; see /api/v1/kinds."))
     parent = None
     if filters.parent:
-        parent = portal_queries.body_detail(filters.parent)
+        parent = directory.body_detail(filters.parent)
         if parent is None:
             raise _unknown("parent", _("There is no body with this number."))
-    found = portal_queries.directory_bodies(
+    found = directory.directory_bodies(
         query=filters.q, region=region, district=district, kind=kind, parent=parent
     )
     if filters.status:
@@ -168,7 +168,7 @@ def bodies(request: HttpRequest, filters: Query[schemas.BodyQuery]) -> dict[str,
         "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_body_row(body, url) for body in portal_queries.bodies_in_order(page)],
+        "items": [_body_row(body, url) for body in directory.bodies_in_order(page)],
     }
 
 
@@ -177,10 +177,10 @@ def bodies(request: HttpRequest, filters: Query[schemas.BodyQuery]) -> dict[str,
 )
 def body(request: HttpRequest, pk: int) -> dict[str, Any]:
     """A body's public facts: contacts of the body, its place in the tree, member counts."""
-    found = portal_queries.body_detail(pk) if 0 < pk < 2**62 else None
+    found = directory.body_detail(pk) if 0 < pk < 2**62 else None
     if found is None:
         raise ApiProblem(404, _("There is no body with this number."))
-    parent = portal_queries.body_parent(found)
+    parent = directory.body_parent(found)
     groups = (
         list(found.ethnic_groups.order_by("position", "code"))
         if found.kind.has_ethnic_groups
@@ -198,7 +198,7 @@ def body(request: HttpRequest, pk: int) -> dict[str, Any]:
         "ethnic_groups": [{"code": g.code, "name": g.name} for g in groups],
         "members_by_role": [
             {"role": row["role"], "label": str(row["label"]), "value": row["value"]}
-            for row in portal_queries.member_counts(found)
+            for row in directory.member_counts(found)
         ],
     }
 
@@ -258,7 +258,7 @@ def events(request: HttpRequest, filters: Query[schemas.EventQuery]) -> dict[str
         raise _unknown("date_to", _("The end of the period is before its start."))
     organiser = None
     if filters.body:
-        organiser = portal_queries.body_detail(filters.body)
+        organiser = directory.body_detail(filters.body)
         if organiser is None:
             raise _unknown("body", _("There is no body with this number."))
     programme = None

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from birlik.access.models import Role, User
 from birlik.access.policies import prefix_q, roots
+from birlik.core.forms import DateInput
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
-from birlik.workspace.forms import DateInput
 
 from .models import Beneficiary, Category, Document, HelpRequest, Kind, Project
 

@@ -338,22 +338,6 @@ class Document(models.Model):
         return f"{self.request.number} / {self.pk}"
 
 
-class ReceiptSequence(models.Model):
-    """One counter per centre and year: receipt numbers without gaps."""
-
-    centre = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["centre", "year"], name="charity_receipt_seq_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.centre_id}/{self.year}: {self.last}"
-
-
 class Donation(models.Model):
     """Money or one in-kind item given to a project, with its receipt."""
 
@@ -510,13 +494,3 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.number}"
-
-
-class RequestSequence(models.Model):
-    """One counter per year for request numbers."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

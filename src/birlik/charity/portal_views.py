@@ -11,8 +11,9 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
+from birlik.core import ratelimit
 from birlik.core.errors import DomainError
-from birlik.workspace.forms import show_domain_error
+from birlik.core.forms import show_domain_error
 
 from . import forms, queries, services
 from .models import HelpRequest
@@ -45,11 +46,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 def ask(request: HttpRequest) -> HttpResponse:
     form = forms.PortalRequestForm(request.POST or None)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("website"):
             # A robot filled in the hidden field: answer as if all went well, keep nothing.
             return render(request, "charity/portal/thanks.html", {"number": ""})
+        if refused := ratelimit.limited(request, "charity-request", rate="RATE_CHARITY_REQUESTS"):
+            form.add_error(None, ratelimit.wait_message(refused.retry_after))
+            return render(request, "charity/portal/ask.html", {"form": form}, status=429)
         try:
             help_request = services.request_register(
                 source=HelpRequest.Source.PORTAL,
@@ -68,9 +73,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             show_domain_error(form, error)
         else:
             return render(request, "charity/portal/thanks.html", {"number": help_request.number})
-    return render(
-        request, "charity/portal/ask.html", {"form": form}, status=400 if form.is_bound else 200
-    )
+    return render(request, "charity/portal/ask.html", {"form": form}, status=status)
 
 
 @never_cache
@@ -78,10 +81,13 @@ def open_request(request: HttpRequest, public_id: str) -> HttpResponse:
     help_request = get_object_or_404(queries.open_requests(), public_id=public_id)
     form = forms.PledgeForm(request.POST or None, auto_id="pledge_%s")
     pledged = False
+    refused = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("website"):
             pledged = True
+        elif refused := ratelimit.limited(request, "charity-pledge", rate="RATE_CHARITY_PLEDGES"):
+            form.add_error(None, ratelimit.wait_message(refused.retry_after))
         else:
             try:
                 services.pledge_make(
@@ -108,7 +114,7 @@ def open_request(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": forms.PledgeForm(auto_id="pledge_%s") if pledged else form,
             "pledged": pledged,
         },
-        status=400 if form.is_bound and not pledged else 200,
+        status=429 if refused else 400 if form.is_bound and not pledged else 200,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from birlik.access import policies
+from birlik.core import spreadsheets
 
 from .models import Beneficiary, Distribution, Donation, HelpRequest, Project, Stock, Story
 
@@ -76,10 +76,8 @@ def ledger(project: Project, *, lines: int = LEDGER_LINES) -> Ledger:
 
 
 def ledger_workbook(project: Project) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(_("Totals"))
+    book = spreadsheets.Book()
+    summary = book.sheet(_("Totals"))
     project.refresh_from_db(fields=["money_in", "money_out"])
     summary.append([_("Project"), str(project.title)])
     summary.append([_("Money received, KZT"), project.money_in])
@@ -95,7 +93,7 @@ def ledger_workbook(project: Project) -> bytes:
             [stock.name, stock.quantity_in, stock.quantity_out, stock.quantity_left,
              stock.value_in, stock.value_out, stock.value_left]
         )  # fmt: skip
-    gifts = book.create_sheet(_("Donations"))
+    gifts = book.sheet(_("Donations"))
     gifts.append(
         [_("Receipt"), _("Received on"), _("Kind"), _("Amount, KZT"), _("Item"), _("Quantity"),
          _("Value, KZT"), _("Cancelled")]
@@ -105,7 +103,7 @@ def ledger_workbook(project: Project) -> bytes:
             [d.receipt_number, d.received_on, d.get_kind_display(), d.amount, d.item, d.quantity,
              d.value, "✓" if d.cancelled_at else ""]
         )  # fmt: skip
-    handed = book.create_sheet(_("Distributions"))
+    handed = book.sheet(_("Distributions"))
     handed.append(
         [_("Request"), _("Delivered on"), _("Kind"), _("Amount, KZT"), _("Item"), _("Quantity"),
          _("Value, KZT"), _("Cancelled")]
@@ -116,9 +114,7 @@ def ledger_workbook(project: Project) -> bytes:
             [x.request.number, x.delivered_on, x.get_kind_display(), x.amount, x.item, x.quantity,
              x.value, "✓" if x.cancelled_at else ""]
         )  # fmt: skip
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.bytes()
 
 
 def readable_beneficiaries(user: Any) -> QuerySet[Beneficiary]:

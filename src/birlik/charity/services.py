@@ -27,10 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access import policies
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_read, audit_record
-from birlik.core import kpi
+from birlik.core import kpi, sequences, uploads
 from birlik.core.errors import DomainError
 from birlik.core.workdays import local_date
-from birlik.events import uploads
 from birlik.geo.models import District, Region
 from birlik.notify.services import notice_queue
 from birlik.registry.iin import iin_digest, validate_iin
@@ -47,9 +46,7 @@ from .models import (
     Kind,
     Pledge,
     Project,
-    ReceiptSequence,
     RequestItem,
-    RequestSequence,
     RequestWorker,
     Stock,
     Story,
@@ -92,19 +89,18 @@ def _positive(value: Any, *, field: str, message: Any, allow_zero: bool = False)
     return number
 
 
-def _next_number(model: type[RequestSequence], year: int) -> int:
-    """A gapless yearly counter; the update takes the row lock until the transaction ends."""
-    sequence, _created = model.objects.get_or_create(year=year)
-    model.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db()
-    return int(sequence.last)
+REQUEST_SCOPE = "charity.request"
+RECEIPT_SCOPE = "charity.receipt"
+
+
+def _next_number(year: int) -> int:
+    """The next request number of the year (``birlik.core.sequences``: gapless, locked)."""
+    return sequences.next_number(REQUEST_SCOPE, year)
 
 
 def _next_receipt(centre: Organisation, year: int) -> int:
-    sequence, _created = ReceiptSequence.objects.get_or_create(centre=centre, year=year)
-    ReceiptSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db()
-    return int(sequence.last)
+    """The next receipt number of a centre in the year."""
+    return sequences.next_number(sequences.scope(RECEIPT_SCOPE, centre.pk), year)
 
 
 def centre_for(region: Region | None) -> Organisation:
@@ -233,7 +229,7 @@ def request_register(
     received_at = received_at or timezone.now()
     year = local_date(received_at).year
     help_request = HelpRequest.objects.create(
-        number=f"ZhZ-{year}-{_next_number(RequestSequence, year):06d}",
+        number=f"ZhZ-{year}-{_next_number(year):06d}",
         centre=centre,
         source=source,
         category=category,
@@ -381,8 +377,8 @@ def _store(
 
 def _check_file(file: Any) -> uploads.CheckedFile:
     try:
-        return uploads.check(file)
-    except uploads.AttachmentError as error:
+        return uploads.check_file(file, max_bytes=uploads.ATTACHMENT_LIMIT)
+    except uploads.UploadError as error:
         raise CharityError(error.message, field="file") from error
 
 

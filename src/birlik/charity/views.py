@@ -9,14 +9,13 @@ Out of scope → 404; a confidential file to anyone else → 404 too.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +26,12 @@ from birlik.access import policies
 from birlik.access.decorators import staff_view
 from birlik.access.models import AuditEntry
 from birlik.access.services import audit_record
+from birlik.core import spreadsheets, uploads
 from birlik.core.errors import DomainError
+from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
-from birlik.events import uploads
-from birlik.workspace.forms import show_domain_error
+from birlik.core.private_files import private_download, private_file_response
 
 from . import forms, queries, services
 from .models import Distribution, Document, Donation, HelpRequest, Pledge, Project, RequestWorker
@@ -213,15 +213,12 @@ def document(request: HttpRequest, pk: int, document: int) -> HttpResponseBase:
     except (FileNotFoundError, ValueError) as error:
         raise Http404 from error
     extension = uploads.EXTENSIONS.get(record.content_type, "bin")
-    response = FileResponse(
+    return private_file_response(
         handle,
         content_type=record.content_type,
-        as_attachment=not record.content_type.startswith("image/"),
+        inline=record.content_type.startswith("image/"),
         filename=f"{help_request.number}-{record.pk}.{extension}",
     )
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 ACTIONS = {
@@ -298,12 +295,10 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @staff_view
 def export(request: HttpRequest) -> HttpResponse:
     """The beneficiaries this user may read, as a spreadsheet: each row read is audited."""
-    from openpyxl import Workbook
-
     policies.require(request.user, "charity.view_register")
     rows = queries.readable_beneficiaries(request.user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Beneficiaries"))
+    book = spreadsheets.Book()
+    sheet = book.sheet(_("Beneficiaries"))
     sheet.append([_("Number"), _("Category"), _("Status"), _("Name"), _("Phone"), _("Address")])
     audits = []
     for beneficiary in rows:
@@ -330,12 +325,7 @@ def export(request: HttpRequest) -> HttpResponse:
             )
         )
     AuditEntry.objects.bulk_create(audits)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="beneficiaries.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(book.bytes(), filename="beneficiaries.xlsx")
 
 
 # --- Projects and the ledger ----------------------------------------------------------------
@@ -455,9 +445,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         obj=project,
         organisation_path=project.centre.path,
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{project.pk}.xlsx"'
-    return response
+    return private_download(content, filename=f"ledger-{project.pk}.xlsx")
 
 
 @staff_view

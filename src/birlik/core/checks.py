@@ -1,8 +1,10 @@
-"""``birlik check``: what a production deployment still lacks."""
+"""``birlik check``: what a production deployment still lacks; and Birlik's system checks."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -29,3 +31,61 @@ def production_report() -> list[str]:
         if message.level >= checks.WARNING:
             problems.append(f"{message.id}: {message.msg}")
     return problems
+
+
+@checks.register(checks.Tags.security)
+def site_url_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """SITE_URL, the address in links sent by SMS and e-mail, is required in production and must
+    be an absolute http(s) address (without it receipts and tickets would point nowhere)."""
+    value = str(getattr(settings, "SITE_URL", "") or "")
+    if not value:
+        if settings.PRODUCTION:
+            return [
+                checks.Error(
+                    "SITE_URL is not set: links sent by SMS and e-mail (receipts, tickets, "
+                    "private status links) need the public address of the site.",
+                    hint="Set SITE_URL, e.g. https://birlik.example.kz",
+                    id="birlik.E001",
+                )
+            ]
+        return []
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return [
+            checks.Error(
+                f"SITE_URL {value!r} is not an absolute http(s) address.",
+                hint="Set SITE_URL, e.g. https://birlik.example.kz",
+                id="birlik.E002",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_https_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """In production the links people receive go over TLS."""
+    value = str(getattr(settings, "SITE_URL", "") or "")
+    if settings.PRODUCTION and value.startswith("http://"):
+        return [
+            checks.Warning(
+                "SITE_URL does not start with https://: links sent by SMS and e-mail would "
+                "travel without TLS.",
+                id="birlik.W001",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def rate_settings_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Every rate limit setting (``RATE_*``, ``API_RATE_*``) reads as ``N/[k]unit``."""
+    from birlik.core.ratelimit import parse_rate
+
+    errors: list[checks.CheckMessage] = []
+    for name in dir(settings):
+        if name.startswith(("RATE_", "API_RATE_")):
+            try:
+                parse_rate(str(getattr(settings, name)))
+            except ValueError as error:
+                errors.append(checks.Error(str(error), id="birlik.E020", obj=name))
+    return errors

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,24 +173,29 @@ def compute_all(period: Period, region: Any = None) -> list[dict[str, Any]]:
 _VERSION_KEY = "birlik:figures:version"
 
 
+def _new_version() -> int:
+    # A fresh number rather than an increment: the cache every process shares (the database
+    # table of the embedded default) has no atomic increment, and two writers that both read
+    # 5 and wrote 6 would leave a figure computed between them cached as current. A version
+    # lost from the cache comes back as a fresh number too, never as one already used.
+    return time.time_ns() + secrets.randbelow(1_000_000)
+
+
 def invalidate() -> None:
     """Called on commit of any write that changes a figure: cached figures are recomputed."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
+    cache.set(_VERSION_KEY, _new_version(), None)
 
 
 def version() -> int:
-    """The number of the current state of the figures: it grows with each ``invalidate``."""
-    value = cache.get_or_set(_VERSION_KEY, 1, None)
-    return int(value) if value is not None else 1
+    """The number of the current state of the figures, shared by every process: it changes
+    with each ``invalidate``."""
+    value = cache.get_or_set(_VERSION_KEY, _new_version, None)
+    return int(value) if value is not None else 0
 
 
 def cached(name: str, builder: Callable[[], Any], timeout: int = 300) -> Any:
     """A figure cached until the next registry change (or ``timeout`` seconds)."""
-    version = cache.get_or_set(_VERSION_KEY, 1, None)
-    key = f"birlik:figures:{version}:{name}"
+    key = f"birlik:figures:{version()}:{name}"
     value = cache.get(key)
     if value is None:
         value = builder()

@@ -26,13 +26,13 @@ from birlik.charity.models import (
     HelpRequest,
     Kind,
     Project,
-    ReceiptSequence,
     RequestItem,
-    RequestSequence,
     RequestWorker,
     Stock,
     Story,
 )
+from birlik.charity.services import RECEIPT_SCOPE, REQUEST_SCOPE
+from birlik.core import sequences
 from birlik.geo.models import District
 from birlik.registry.models import Organisation
 
@@ -582,12 +582,10 @@ def _seed(centres: list[Organisation], *, scale: float, seed: int) -> dict[str, 
             )
         )
     Story.objects.bulk_create(story_rows)
-    RequestSequence.objects.bulk_create(
-        [RequestSequence(year=y, last=n) for y, n in builder.request_seq.items()]
-    )
-    ReceiptSequence.objects.bulk_create(
-        [ReceiptSequence(centre_id=c, year=y, last=n) for (c, y), n in builder.receipt_seq.items()]
-    )
+    for year, value in builder.request_seq.items():
+        sequences.set_last(REQUEST_SCOPE, year, value)
+    for (centre_id, year), value in builder.receipt_seq.items():
+        sequences.set_last(sequences.scope(RECEIPT_SCOPE, centre_id), year, value)
     return {
         "charity projects": len(project_rows),
         "charity requests": len(requests),

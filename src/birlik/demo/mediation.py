@@ -23,11 +23,11 @@ from django.utils.translation import gettext
 
 from birlik.access.models import Grant, Role, User
 from birlik.appeals.models import Appeal, StateBody
+from birlik.core import sequences
 from birlik.mediation import documents, services
 from birlik.mediation.models import (
     Assignment,
     Attendance,
-    CaseNumberSequence,
     Document,
     MediationCase,
     Mediator,
@@ -325,10 +325,8 @@ def _seed(*, centres: list[Organisation], scale: float, seed: int) -> dict[str, 
         key = (case.centre_id, case.received_on.year)
         last[key] = last.get(key, 0) + 1
         case.number = f"M{case.centre_id}-{key[1]}-{last[key]:05d}"
-    _bulk(
-        CaseNumberSequence,
-        [CaseNumberSequence(centre_id=c, year=y, last=n) for (c, y), n in last.items()],
-    )
+    for (centre_id, year), value in last.items():
+        sequences.set_last(sequences.scope(services.NUMBER_SCOPE, centre_id), year, value)
     created = _bulk(MediationCase, cases)
     parties: list[Party] = []
     for case, plan in zip(created, planned, strict=True):

@@ -15,12 +15,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
+from birlik.core import uploads
+from birlik.core.forms import DateInput, DateTimeLocalInput
+from birlik.geo.forms import DistrictChoiceField
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
-from birlik.workspace.forms import DateInput, DistrictChoiceField
-from birlik.workspace.importing import max_bytes as import_max_bytes
 
-from . import uploads
 from .models import Audience, Event, EventAttachment, EventReport, Programme
 
 LANGS = ("kk", "ru", "en")
@@ -31,15 +31,6 @@ CO_ORGANISERS_MAX = 20
 
 def _yes(value: str) -> bool:
     return value == "yes"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """The browser's date and time picker; the value is read in Asia/Almaty time."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class VenueChoiceField(forms.ModelChoiceField[Organisation]):
@@ -489,7 +480,7 @@ class AttachmentForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
     file = forms.FileField(
         label=_("Photo or document"),
-        allow_empty_file=True,  # uploads.check says so in its own words
+        allow_empty_file=True,  # uploads.check_file says so in its own words
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
         ),
@@ -499,7 +490,7 @@ class AttachmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "JPEG, PNG or WebP photos and PDF documents, at most %(size)s MB."
-        ) % {"size": max(uploads.max_bytes() // (1024 * 1024), 1)}
+        ) % {"size": uploads.limit_megabytes(uploads.ATTACHMENT_LIMIT)}
 
 
 class SheetForm(forms.Form):
@@ -514,4 +505,4 @@ class SheetForm(forms.Form):
         self.fields["file"].help_text = _(
             "At most %(size)s MB. The first row holds the column names full_name, phone and "
             "email; one person per row."
-        ) % {"size": import_max_bytes() // (1024 * 1024)}
+        ) % {"size": uploads.limit_megabytes(uploads.IMPORT_LIMIT)}

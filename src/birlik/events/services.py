@@ -28,13 +28,12 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access import policies
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_record, diff, snapshot
-from birlik.core import kpi
+from birlik.core import kpi, uploads
 from birlik.core.errors import DomainError
 from birlik.core.text import fold
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
 
-from . import uploads
 from .models import (
     Audience,
     Event,
@@ -707,9 +706,9 @@ def attachment_add(
         raise EventError(_("A cancelled event takes no photos or documents."))
     if kind not in EventAttachment.Kind.values:
         raise EventError(_("Choose values from the list."), field="kind")
-    checked = uploads.check(uploaded_file)
+    checked = uploads.check_file(uploaded_file, max_bytes=uploads.ATTACHMENT_LIMIT)
     if kind == EventAttachment.Kind.PHOTO and not checked.is_image:
-        raise uploads.AttachmentError(
+        raise uploads.UploadError(
             _("A photo must be a JPEG, PNG or WebP image. Attach a PDF as a document."),
             field="file",
         )

@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from birlik.workspace.importing import ImportFileError, read_rows
+from birlik.core.spreadsheets import ImportFileError, read_rows
 
 from .services import SheetRow, normalise_phone
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,15 +27,16 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.access.decorators import staff_view as events_view
 from birlik.access.services import audit_read
+from birlik.core import uploads
 from birlik.core.errors import DomainError
+from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
+from birlik.core.private_files import private_file_response
 from birlik.registry.models import Organisation
 from birlik.registry.queries import audit_trail
-from birlik.workspace import importing
-from birlik.workspace.forms import show_domain_error
 
-from . import forms, services, sheets, uploads
+from . import forms, services, sheets
 from .models import Event, EventAttachment, EventReport, Registration
 
 View = Callable[..., HttpResponseBase]
@@ -554,7 +555,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     # The size guard must be in place before the body is read, so the CSRF check (which reads
     # the form) runs just after, in ``_attachment_add``.
-    request.upload_handlers.insert(0, uploads.AttachmentSizeLimit(request))
+    uploads.guard_upload_size(request, uploads.ATTACHMENT_LIMIT)
     return _attachment_add(request, pk)
 
 
@@ -565,13 +566,12 @@ def _attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     report_url = reverse("events:report", kwargs={"pk": event.pk})
     if request.method != "POST":
         return redirect(report_url)
-    files = request.FILES  # reading the body runs the size guard
-    if getattr(request, "attachment_too_large", False):
+    if refused := uploads.refusal_message(request, uploads.ATTACHMENT_LIMIT):
         form = forms.AttachmentForm(request.POST, {})
         form.is_valid()
-        form.errors["file"] = form.error_class([uploads.too_large_message()])
+        form.errors["file"] = form.error_class([refused])
         return _render_report(request, event, attachment_form=form)
-    form = forms.AttachmentForm(request.POST, files)
+    form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.attachment_add(
@@ -599,23 +599,19 @@ def attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBa
     except (FileNotFoundError, ValueError) as error:
         raise Http404 from error
     extension = uploads.EXTENSIONS.get(record.content_type, "bin")
-    response = FileResponse(
+    return private_file_response(
         handle,
         content_type=record.content_type,
-        as_attachment=not record.content_type.startswith("image/"),
+        inline=record.content_type.startswith("image/"),
         filename=f"event-{event.pk}-{record.pk}.{extension}",
     )
-    # Whatever the file holds, it runs nothing in the platform's origin.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @csrf_exempt
 @events_view
 def sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
     # The registry import's size guard, placed before the body is read (see attachment_add).
-    request.upload_handlers.insert(0, importing.SizeLimitUploadHandler(request))
+    uploads.guard_upload_size(request, uploads.IMPORT_LIMIT)
     return _sheet(request, pk)
 
 
@@ -627,15 +623,17 @@ def _sheet(request: HttpRequest, pk: int) -> HttpResponse:
     summary: services.SheetSummary | None = None
     problems: list[str] = []
     if request.method == "POST":
-        if getattr(request, "import_too_large", False):
+        if refused := uploads.refusal_message(request, uploads.IMPORT_LIMIT, split=True):
             form = forms.SheetForm(request.POST, {})
             form.is_valid()
-            form.errors["file"] = form.error_class([importing.too_large_message()])
+            form.errors["file"] = form.error_class([refused])
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > importing.max_bytes():
-                    raise sheets.SheetError([importing.too_large_message()])
+                if upload.size > uploads.limit_bytes(uploads.IMPORT_LIMIT):
+                    raise sheets.SheetError(
+                        [uploads.too_large_message(uploads.IMPORT_LIMIT, split=True)]
+                    )
                 rows = sheets.read_sheet(upload.read())
                 summary = services.attendance_sheet_apply(
                     actor=_actor(request), event=event, rows=rows

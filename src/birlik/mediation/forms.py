@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
 from birlik.appeals.models import Appeal, StateBody
-from birlik.events.forms import DateTimeLocalInput
+from birlik.core.forms import DateInput, DateTimeLocalInput
 from birlik.registry.models import Membership, Organisation, Person
-from birlik.workspace.forms import DateInput
 
 from .models import CENTRE_KINDS, DisputeKind, Document, Language, MediationCase, Mediator
 

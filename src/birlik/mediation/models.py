@@ -129,22 +129,6 @@ class Training(models.Model):
         return f"{self.provider} {self.completed_on}"
 
 
-class CaseNumberSequence(models.Model):
-    """One counter per centre and year: case numbers without gaps or duplicates."""
-
-    centre = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["centre", "year"], name="mediation_sequence_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.centre_id}/{self.year}: {self.last}"
-
-
 class MediationCase(models.Model):
     class Source(models.TextChoices):
         WALK_IN = "walk_in", _("came to the centre")

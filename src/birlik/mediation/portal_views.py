@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from itertools import groupby
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,26 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from birlik.core import kpi
-from birlik.workspace.forms import show_domain_error
+from birlik.core import kpi, ratelimit
+from birlik.core.forms import show_domain_error
 
 from . import queries, services
 from .forms import RequestForm
-
-REQUESTS_PER_HOUR = 10
-RATE_WINDOW = 3600
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
-    key = "portal:mediation:" + hashlib.sha256(address.encode()).hexdigest()
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return int(count) > REQUESTS_PER_HOUR
 
 
 def _region_name(centre: Any) -> str:
@@ -79,7 +62,7 @@ def request_mediator(request: HttpRequest) -> HttpResponse:
             # A robot filled the trap: answer as if done, keep nothing.
             request.session["mediation_request"] = ""
             return redirect("mediation_portal:received")
-        if _rate_limited(request):
+        if ratelimit.limited(request, "mediation-request", rate="RATE_MEDIATION_REQUESTS"):
             form.add_error(
                 None, _("Too many requests were sent from your connection. Try again in an hour.")
             )

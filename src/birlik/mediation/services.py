@@ -8,7 +8,6 @@ numbers are gapless per centre and year; files are judged by content and kept of
 from __future__ import annotations
 
 import datetime
-import io
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +24,8 @@ from birlik.access import policies
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_read, audit_record
 from birlik.appeals.models import Appeal, StateBody
-from birlik.core import kpi
+from birlik.core import kpi, sequences, spreadsheets, uploads
 from birlik.core.errors import DomainError
-from birlik.events import uploads
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Membership, Organisation, Person
 
@@ -36,7 +34,6 @@ from .models import (
     CENTRE_KINDS,
     Assignment,
     Attendance,
-    CaseNumberSequence,
     ConflictDeclaration,
     DisputeKind,
     Document,
@@ -92,12 +89,13 @@ def _audit(
     )
 
 
+NUMBER_SCOPE = "mediation.case"
+
+
 def _next_number(centre: Organisation, year: int) -> str:
-    """A gapless number per centre and year; the row update serialises concurrent openings."""
-    sequence, _created = CaseNumberSequence.objects.get_or_create(centre=centre, year=year)
-    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db()
-    return f"M{centre.pk}-{year}-{sequence.last:05d}"
+    """A gapless number per centre and year (``birlik.core.sequences``), e.g. ``M17-2026-00042``."""
+    serial = sequences.next_number(sequences.scope(NUMBER_SCOPE, centre.pk), year)
+    return f"M{centre.pk}-{year}-{serial:05d}"
 
 
 def _check_centre(centre: Organisation) -> None:
@@ -686,11 +684,11 @@ def document_upload(
     if kind not in (Document.Kind.SIGNED, Document.Kind.OTHER):
         raise MediationError(_("Choose the kind of document."), field="kind")
     try:
-        checked = uploads.check(file)
-    except uploads.AttachmentError as error:
+        checked = uploads.check_file(
+            file, kinds=uploads.PDF_JPEG_PNG, max_bytes=uploads.ATTACHMENT_LIMIT
+        )
+    except uploads.UploadError as error:
         raise MediationError(error.message, field="file") from error
-    if checked.content_type == "image/webp":
-        raise MediationError(_("Upload a PDF, JPEG or PNG file."), field="file")
     document = _store(
         case,
         kind=kind,
@@ -752,27 +750,16 @@ def document_open(*, actor: User, case: MediationCase, document: Document) -> An
     return document.file.open("rb")
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def cases_export(*, actor: User, cases: QuerySet[MediationCase]) -> bytes:
     """The cases a centre head sees, as XLSX; the export is written to the audit log."""
-    from openpyxl import Workbook
-
     policies.require(actor, "mediation.export")
     heads = policies.roots(actor, {"centre_head"})
     cases = policies.scoped(cases, actor).filter(policies.prefix_q("centre__path", heads))
     rows = cases.select_related("centre").prefetch_related(
         "parties", "assignments__mediator__person"
     )
-    workbook = Workbook()
-    sheet = workbook.create_sheet("cases", 0)
-    for extra in workbook.sheetnames[1:]:
-        del workbook[extra]
+    book = spreadsheets.Book()
+    sheet = book.sheet("cases")
     sheet.append(
         [
             gettext("Case number"),
@@ -791,22 +778,17 @@ def cases_export(*, actor: User, cases: QuerySet[MediationCase]) -> bytes:
         count += 1
         sheet.append(
             [
-                _cell(value)
-                for value in (
-                    case.number,
-                    case.centre.name,
-                    case.get_kind_display(),
-                    case.received_on,
-                    case.get_status_display(),
-                    case.get_outcome_display(),
-                    case.closed_on,
-                    "; ".join(party.name for party in case.parties.all()),
-                    "; ".join(a.mediator.person.full_name for a in case.assignments.all()),
-                )
+                case.number,
+                case.centre.name,
+                case.get_kind_display(),
+                case.received_on,
+                case.get_status_display(),
+                case.get_outcome_display(),
+                case.closed_on,
+                "; ".join(party.name for party in case.parties.all()),
+                "; ".join(a.mediator.person.full_name for a in case.assignments.all()),
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     root = Organisation.objects.filter(depth=1).order_by("path").first()
     audit_record(
         actor=actor,
@@ -816,4 +798,4 @@ def cases_export(*, actor: User, cases: QuerySet[MediationCase]) -> bytes:
         changes={"mediation_cases": [None, count]},
         note="mediation cases export",
     )
-    return buffer.getvalue()
+    return book.bytes()

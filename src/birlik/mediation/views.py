@@ -14,7 +14,7 @@ from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 from birlik.access import policies
 from birlik.access.models import User
 from birlik.core.errors import DomainError
+from birlik.core.forms import show_domain_error
 from birlik.core.listing import page_of as _page
-from birlik.workspace.forms import show_domain_error
+from birlik.core.private_files import private_download, private_file_response
 
 from . import forms, queries, services
 from .models import Document, MediationCase, Mediator, Party
@@ -330,15 +331,11 @@ def document(request: HttpRequest, pk: int, document: int) -> HttpResponseBase:
         handle = services.document_open(actor=_user(request), case=case, document=record)
     except (FileNotFoundError, ValueError) as error:
         raise Http404 from error
-    response = FileResponse(
+    return private_file_response(
         handle,
         content_type=record.content_type,
-        as_attachment=True,
         filename=f"{case.number}-{record.kind}-{record.pk}.{record.extension}",
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @signed_in
@@ -347,12 +344,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if not policies.can(user, "mediation.export"):
         raise Http404
     data = services.cases_export(actor=user, cases=MediationCase.objects.all())
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="mediation-cases.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(data, filename="mediation-cases.xlsx")
 
 
 @signed_in

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from birlik.appeals.models import Appeal
 from birlik.appeals.services import MAX_ATTACHMENTS
+from birlik.core import uploads
 from birlik.core.text import query_keys
-from birlik.events import uploads
 from birlik.geo.models import Region
 from birlik.registry.models import Organisation
 
@@ -126,7 +126,7 @@ class AppealForm(forms.Form):
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files: JPEG, PNG or WebP photos and PDF documents, "
             "at most %(size)s MB each."
-        ) % {"count": MAX_ATTACHMENTS, "size": max(uploads.max_bytes() // (1024 * 1024), 1)}
+        ) % {"count": MAX_ATTACHMENTS, "size": uploads.limit_megabytes(uploads.ATTACHMENT_LIMIT)}
         self.fields["applicant_name"].widget.attrs["autocomplete"] = "name"
         self.fields["applicant_address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["applicant_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")

@@ -6,15 +6,13 @@ nothing of anyone else and are kept out of search engines and caches.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,14 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from birlik.access.models import User
 from birlik.appeals.models import Appeal, AppealStep
 from birlik.appeals.services import MAX_ATTACHMENTS, AppealError, appeal_register, status_url
-from birlik.events import uploads
+from birlik.core import ratelimit, uploads
 from birlik.registry.models import Organisation
 
 from .appeals_forms import AppealForm
-
-# Appeals accepted from one address per hour; beyond, the form asks to wait.
-APPEALS_PER_HOUR = 10
-RATE_WINDOW = 3600
 
 # Steps of the history the applicant sees, with the words they see; notes never appear.
 PUBLIC_STEPS: dict[str, Any] = {
@@ -47,24 +41,6 @@ PUBLIC_STEPS: dict[str, Any] = {
 class PublicStep:
     label: str
     at: Any
-
-
-def _rate_key(request: HttpRequest) -> str:
-    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "portal:appeals:" + hashlib.sha256(address.encode()).hexdigest()
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    """Counts this submission; True once the address has sent too many within the hour."""
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return int(count) > APPEALS_PER_HOUR
 
 
 def _preselected(request: HttpRequest) -> Organisation | None:
@@ -87,21 +63,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 def appeal_new(request: HttpRequest) -> HttpResponse:
     # The size guard must be in place before the body is read, so the CSRF check (which reads
     # the form) runs just after, in ``_appeal_new``.
-    request.upload_handlers.insert(
-        0, uploads.EachAttachmentSizeLimit(request, max_files=MAX_ATTACHMENTS)
-    )
+    uploads.guard_upload_size(request, uploads.ATTACHMENT_LIMIT, max_files=MAX_ATTACHMENTS)
     return _appeal_new(request)
-
-
-def _upload_refused(request: HttpRequest) -> str | None:
-    """The message for an upload the size guard stopped, if it did."""
-    if getattr(request, "attachment_too_many", False):
-        return ngettext(
-            "Attach at most %(count)s file.", "Attach at most %(count)s files.", MAX_ATTACHMENTS
-        ) % {"count": MAX_ATTACHMENTS}
-    if getattr(request, "attachment_too_large", False):
-        return uploads.too_large_message()
-    return None
 
 
 @csrf_protect
@@ -109,11 +72,10 @@ def _appeal_new(request: HttpRequest) -> HttpResponse:
     preselected = _preselected(request)
     initial = {"addressee": AppealForm.TO_BODY, "body": preselected.pk} if preselected else None
     posted = request.method == "POST"
-    files = request.FILES if posted else None  # reading the body runs the size guard
-    refused = _upload_refused(request) if posted else None
+    refused = uploads.refusal_message(request, uploads.ATTACHMENT_LIMIT, max_files=MAX_ATTACHMENTS)
     form = AppealForm(
         request.POST if posted else None,
-        {} if refused else files,
+        ({} if refused else request.FILES) if posted else None,
         initial=initial,
         preselected=preselected,
     )
@@ -126,7 +88,7 @@ def _appeal_new(request: HttpRequest) -> HttpResponse:
         # Only the search for the body: show the matches, judge nothing yet.
         form._errors = ErrorDict()  # type: ignore[attr-defined]
     elif request.method == "POST":
-        if form.is_valid() and _rate_limited(request):
+        if form.is_valid() and ratelimit.limited(request, "appeals-submit", rate="RATE_APPEALS"):
             form.add_error(
                 None,
                 _("Too many appeals were sent from your connection. Please try again in an hour."),

@@ -6,7 +6,6 @@ ticket page shows nothing of anyone else and is kept out of search engines and c
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from typing import Any, cast
@@ -14,7 +13,6 @@ from typing import Any, cast
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from birlik.access.models import User
+from birlik.core import ratelimit
 from birlik.events import queries
 from birlik.events.models import Event, Registration
 from birlik.events.services import RegistrationError, registration_cancel, registration_create
@@ -37,9 +36,6 @@ from . import ical
 from .events_forms import CalendarForm, RegistrationForm
 
 FEED_LIMIT = 500
-# Registrations accepted from one address per hour; beyond, the form asks to wait.
-REGISTRATIONS_PER_HOUR = 20
-RATE_WINDOW = 3600
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 CANNOT_CANCEL = gettext_lazy("This registration can no longer be cancelled.")
 
@@ -139,24 +135,6 @@ def _ical_response(events: list[Event], *, name: str, filename: str = "") -> Htt
 # --- An event's page and registration ----------------------------------------------------------
 
 
-def _rate_key(request: HttpRequest) -> str:
-    # Behind a proxy REMOTE_ADDR must be set from the trusted forwarding header by the server.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "portal:registrations:" + hashlib.sha256(address.encode()).hexdigest()
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    """Counts this attempt; True once the address has made too many within the hour."""
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return int(count) > REGISTRATIONS_PER_HOUR
-
-
 def _registration_open(event: Event) -> bool:
     return (
         event.status == Event.Status.OPEN
@@ -177,7 +155,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_open:
             messages.error(request, _("Registration for this event is closed."))
             status = 400
-        elif _rate_limited(request):
+        elif ratelimit.limited(request, "events-register", rate="RATE_EVENT_REGISTRATIONS"):
             form.add_error(
                 None,
                 _(

@@ -35,11 +35,16 @@ class TerritoryFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown district: choose one from the list.")},
     )
 
+    # The fields whose options come from the cached ``directory_choices``: only the territory
+    # here, so that a subclass's own field of the same name (the calendar's kind of event) keeps
+    # its choices.
+    cached_choices: tuple[str, ...] = ("region", "district")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region_code = str(self.data.get("region") or "").strip() if self.is_bound else ""
         for name, options in directory_choices(region_code).items():
-            if name in self.fields:
+            if name in self.cached_choices and name in self.fields:
                 field = self.fields[name]
                 field.widget = FastSelect(attrs=field.widget.attrs)
                 field.widget.choices = options
@@ -58,6 +63,7 @@ class TerritoryFilterForm(forms.Form):
 
 class DirectoryForm(TerritoryFilterForm):
     field_order = ["q", "region", "district", "kind", "ethnic_group", "parent"]
+    cached_choices = ("region", "district", "kind", "ethnic_group")
 
     q = forms.CharField(
         label=_("Name of the body"),

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from birlik.core import kpi
 from birlik.events import queries as event_queries
+from birlik.geo import map as region_map
+from birlik.registry import directory as public_reads
 
-from . import events_views, queries
-from . import map as region_map
+from . import events_views
 from .forms import DirectoryForm
 
 
@@ -38,7 +39,7 @@ def _home_events(year: int) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    figures = queries.cached_home_figures(timezone.localdate().year)
+    figures = public_reads.cached_home_figures(timezone.localdate().year)
     events = _home_events(timezone.localdate().year)
     shape = region_map.shape()
     bins = region_map.classes(row["value"] for row in figures["regions"])
@@ -69,10 +70,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     filters = form.filters()
-    ids = queries.directory_bodies(**filters).values_list("pk", flat=True)
+    ids = public_reads.directory_bodies(**filters).values_list("pk", flat=True)
     paginator = Paginator(ids, settings.BIRLIK_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = queries.bodies_in_order(list(page.object_list))
+    page.object_list = public_reads.bodies_in_order(list(page.object_list))
     # Links to other pages keep the filters that were understood, and only those.
     kept = {
         key: value
@@ -94,12 +95,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def body(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = queries.body_detail(pk)
+    organisation = public_reads.body_detail(pk)
     if organisation is None:
         raise Http404(_("There is no body with this number."))
-    children = queries.active_children(organisation)
-    shown = list(children[: queries.CHILDREN_SHOWN + 1])
-    more = len(shown) > queries.CHILDREN_SHOWN
+    children = public_reads.active_children(organisation)
+    shown = list(children[: public_reads.CHILDREN_SHOWN + 1])
+    more = len(shown) > public_reads.CHILDREN_SHOWN
     ethnic_groups = (
         list(organisation.ethnic_groups.order_by("position", "code"))
         if organisation.kind.has_ethnic_groups
@@ -110,12 +111,12 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/body.html",
         {
             "body": organisation,
-            "parent": queries.body_parent(organisation),
-            "children": shown[: queries.CHILDREN_SHOWN],
+            "parent": public_reads.body_parent(organisation),
+            "children": shown[: public_reads.CHILDREN_SHOWN],
             "children_total": children.count() if more else len(shown),
             "children_url": f"{reverse('portal:directory')}?{urlencode({'parent': pk})}",
             "ethnic_groups": ethnic_groups,
-            "member_counts": queries.member_counts(organisation),
+            "member_counts": public_reads.member_counts(organisation),
             "closed": organisation.status == organisation.Status.CLOSED,
             "events": events_views.items(event_queries.upcoming_events(organiser=organisation)),
             "events_url": f"{reverse('portal:events')}?{urlencode({'organiser': pk})}",

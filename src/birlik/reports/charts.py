@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from birlik.core.templatetags.birlik_format import number
-from birlik.portal import map as geo_map
+from birlik.geo import map as geo_map
 
 TEXT = "#1b1b1b"
 MUTED = "#595959"

@@ -7,17 +7,16 @@ codes on export) are ignored on import.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from birlik.core import kpi
+from birlik.core import kpi, spreadsheets, uploads
+from birlik.core.spreadsheets import ImportFileError, xlsx_rows
 from birlik.geo.models import Region
 from birlik.registry.models import OrganisationKind
-from birlik.workspace.importing import ImportFileError, _xlsx_rows
 
 from .models import Plan
 from .services import MAX_VALUE, TargetInput
@@ -33,13 +32,11 @@ class ParsedTargets:
 
 
 def export_targets(plan: Plan) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     names = {item.key: str(item.name) for item in kpi.indicators()}
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(plan.year)
+    book = spreadsheets.Book(write_only=False)
+    sheet = book.sheet(str(plan.year))
     sheet.append([*COLUMNS, _("Indicator"), _("Region"), _("Kind of body")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -57,9 +54,7 @@ def export_targets(plan: Plan) -> bytes:
         )
     for letter, width in zip("ABCDEFG", (34, 8, 24, 14, 50, 30, 30), strict=True):
         sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return book.bytes()
 
 
 def _text(value: Any) -> str:
@@ -74,10 +69,10 @@ def parse_targets(data: bytes) -> ParsedTargets:
     """Read the sheet; every row with a problem is reported with its number, none stored."""
     result = ParsedTargets()
     if len(data) > MAX_BYTES:
-        result.errors.append((0, _("The file is larger than 2 MB.")))
+        result.errors.append((0, uploads.too_large_message(MAX_BYTES)))
         return result
     try:
-        lines = list(_xlsx_rows(data))
+        lines = list(xlsx_rows(data))
     except ImportFileError as error:
         result.errors.append((0, error.message))
         return result

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
-from birlik.core import kpi
+from birlik.core import kpi, uploads
 from birlik.core.errors import DomainError
+from birlik.core.forms import show_domain_error
+from birlik.core.private_files import private_download
 from birlik.geo.models import Region
-from birlik.workspace.forms import show_domain_error
 
 from . import charts, forms, queries, services, spreadsheets
 from . import policies as report_policies
@@ -385,16 +386,24 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:plan", pk=plan.pk)
 
 
+@uploads.upload_limit(spreadsheets.MAX_BYTES)
 @require_POST
 @reports_view
 def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _manageable(request, pk)
+    if refused := uploads.refusal_message(request, spreadsheets.MAX_BYTES):
+        form = forms.TargetImportForm(request.POST, None)
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+        return _plan_page(request, plan, None, import_form=form, status=400)
     form = forms.TargetImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _plan_page(request, plan, None, import_form=form, status=400)
     upload = form.cleaned_data["file"]
-    if upload.size > spreadsheets.MAX_BYTES:
-        form.add_error("file", _("The file is larger than 2 MB."))
+    try:
+        uploads.check_size(upload.size, spreadsheets.MAX_BYTES)
+    except uploads.UploadError as error:
+        form.add_error("file", error.message)
         return _plan_page(request, plan, None, import_form=form, status=400)
     parsed = spreadsheets.parse_targets(upload.read())
     if parsed.errors:
@@ -419,9 +428,6 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
 def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     policies.require(request.user, "reports.manage_plans")
-    response = HttpResponse(
-        spreadsheets.export_targets(plan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return private_download(
+        spreadsheets.export_targets(plan), filename=f"plan-{plan.year}-targets.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="plan-{plan.year}-targets.xlsx"'
-    return response

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from birlik.core import spreadsheets
 from birlik.core.templatetags.birlik_format import long_date, number
 from birlik.geo.models import Region
 
@@ -333,11 +334,10 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
 
     Columns E and F (indicator key, dimension codes) let a program read the sheet back.
     """
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    book = spreadsheets.Book(write_only=False)
+    workbook = book.raw
     used: set[str] = set()
     bold = Font(bold=True)
     headers = [
@@ -350,7 +350,7 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
     ]
     for section in [content.main, *content.regions]:
         name = section.title if section.region is None else f"{section.region.iso} {section.title}"
-        sheet = workbook.create_sheet(_sheet_title(name, used))
+        sheet = book.sheet(_sheet_title(name, used))
         sheet.append([f"{content.title} · {section.title}"])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([_("Figures as of %(date)s.") % {"date": long_date(content.as_of)}])

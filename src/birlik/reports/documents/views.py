@@ -29,7 +29,8 @@ from django.views.decorators.http import require_GET
 from birlik.access import policies
 from birlik.access.decorators import staff_view
 from birlik.core.errors import DomainError
-from birlik.workspace.forms import show_domain_error
+from birlik.core.forms import show_domain_error
+from birlik.core.private_files import private_file_response
 
 from . import opendata, queries, services
 from .forms import ReportRequestForm
@@ -112,14 +113,11 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         path, item = services.report_file(actor=request.user, run=run, fmt=fmt)  # type: ignore[arg-type]
     except DomainError as error:
         return _missing(request, str(error.message), staff=True)
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        path,
         filename=str(item["name"]),
         content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Open data (public) --------------------------------------------------------------------

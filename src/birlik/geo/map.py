@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import birlik.geo
-
-GEOJSON = Path(birlik.geo.__file__).resolve().parent / "data" / "kz-regions.geojson"
+GEOJSON = Path(__file__).resolve().parent / "data" / "kz-regions.geojson"
 WIDTH = 1000
 MARGIN = 5
 # ColorBrewer "Blues", 5 classes (sequential, colour-blind safe); class 0 is "no active body".
