@@ -1,7 +1,7 @@
 # Birlik: one-command start and the developer/CI tasks. GNU make; needs only Python 3.11.
 #   make demo             virtualenv + install + `birlik demo` (PORT=8000 by default)
 #   make test             test dependencies + system packages + the whole test suite
-#   make lint             ruff check, ruff format --check, mypy
+#   make lint             ruff check, ruff format --check, mypy, lint-imports (layers)
 #   make messages         extract UI strings into src/birlik/locale/{kk,ru,en}
 #   make compilemessages  .po -> .mo (the .mo files are committed)
 #   make screenshots      docs/screenshots/*.png from a throw-away demo server
@@ -69,6 +69,9 @@ demo: $(STAMP_RUN)
 system:
 	@scripts/setup-system
 
+# Test processes (pytest-xdist): one per core of a 2-core machine by default.
+TEST_WORKERS ?= 2
+
 # pytest exits 5 when it collected no test: that is a failure here as it is in CI.
 # Locally the catalogues are compiled first; in CI (CI=true) the committed .mo files are
 # tested as they are, so a .po change committed without its .mo fails the run.
@@ -77,7 +80,7 @@ ifneq ($(CI),true)
 	@if command -v msgfmt >/dev/null; then $(MAKE) --no-print-directory compilemessages; \
 	else echo "msgfmt is missing: testing the committed .mo files as they are."; fi
 endif
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The suite without the install steps, e.g. `make pytest ARGS="tests/registry -x"`.
 pytest: $(STAMP_TEST)
@@ -89,6 +92,7 @@ lint: $(STAMP_TEST)
 	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || failed="$$failed ruff-check"; \
 	echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check . || failed="$$failed ruff-format"; \
 	echo "$(BIN)/mypy"; $(BIN)/mypy || failed="$$failed mypy"; \
+	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports || failed="$$failed lint-imports"; \
 	if [ -n "$$failed" ]; then echo "lint failed:$$failed" >&2; exit 1; fi
 
 format: $(STAMP_TEST)

@@ -1,0 +1,485 @@
+"""The world of the URL matrix: the demo's roles on a Pavlodar/Almaty network, and for every
+kind of record one in Pavlodar (in scope), one in Almaty (out of scope) and, for confidential
+records, one in Pavlodar on which the user is not named.
+
+Every confidential record carries a marker (a party's, beneficiary's, donor's or applicant's
+name) that only the users named on it may ever read: ``World.entitled`` says who they are."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from birlik.access.models import Role, User
+from birlik.registry.models import Organisation
+
+from ..factories import (
+    GrantFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    district_of,
+    kind,
+    region,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A 1×1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63"
+    "f8ffff3f0005fe02fea7d6a44a0000000049454e44ae426082"
+)
+
+# The demo's roles (src/birlik/demo/services.py DEMO_USERS, demo/mediation.py and charity.py
+# LOGINS), with the mediation and charity roles placed in Pavlodar.
+ROLES = (
+    "anonymous",
+    "admin",  # national administrator on the root, and a Django superuser as in the demo
+    "analyst",
+    "auditor",
+    "coordinator_pavlodar",
+    "coordinator_almaty",
+    "staff_house",  # body staff of the Pavlodar house of friendship
+    "staff_elders",  # body staff of a district council of elders in Pavlodar Region
+    "mediator",  # a mediator of the Pavlodar mediation centre (body staff of it)
+    "centre_head",  # head of the Pavlodar mediation centre
+    "caseworker",  # body staff of the Pavlodar «Жомарт жан» centre, named on request A
+    "charity_head",  # head of the Pavlodar «Жомарт жан» centre
+)
+
+# Markers of confidential records (names nobody else in the world bears).
+MEDIATION_PARTY = {
+    "pav": "Құпиябеков Ахмет",
+    "pav_other": "Жасырынова Бибігүл",
+    "alm": "Тасаланов Серік",
+}
+BENEFICIARY = {
+    "pav": "Мейірімова Айгүл",
+    "pav_other": "Қамқорова Балжан",
+    "alm": "Шапағатов Санжар",
+}
+DONOR = {"pav": "Донорбаев Жомарт", "alm": "Сыйлықов Ерасыл"}
+APPLICANT = {"pav": "Өтінішбаев Арман", "pav_other": "Арызбекова Бота", "alm": "Шағымов Дәурен"}
+APPEAL_TEXT = {
+    "pav": "Көпірді жөндеу туралы құпия өтініш Альфа",
+    "pav_other": "Су құбыры туралы құпия өтініш Бета",
+    "alm": "Жол белгісі туралы құпия өтініш Гамма",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    bodies: dict[str, Organisation]
+    # objects[kind][variant]: the records the URL kwargs are filled from
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # marker → the roles that may read it
+    entitled: dict[str, frozenset[str]] = field(default_factory=dict)
+    # role → the key of a session signed in as it
+    sessions: dict[str, str] = field(default_factory=dict)
+
+
+def _user(name: str, role: str | None, organisation: Organisation | None, **extra: Any) -> User:
+    user = UserFactory(username=name, email=f"{name}@example.kz", **extra)
+    if role is not None and organisation is not None:
+        GrantFactory(user=user, role=role, organisation=organisation)
+    return user
+
+
+def _network() -> dict[str, Organisation]:
+    root = OrganisationFactory(kind=kind("secretariat"), name_en="Secretariat")
+    pav = OrganisationFactory(
+        parent=root, kind=kind("regional_assembly"), region=region("KZ-55"), name_en="Pavlodar"
+    )
+    pav_house = OrganisationFactory(
+        parent=pav, kind=kind("house_of_friendship"), region=region("KZ-55"), name_en="PavHouse"
+    )
+    pav_elders = OrganisationFactory(
+        parent=pav,
+        kind=kind("elders_council"),
+        region=region("KZ-55"),
+        district=district_of("KZ-55"),
+        name_en="PavElders",
+    )
+    alm = OrganisationFactory(
+        parent=root, kind=kind("city_assembly"), region=region("KZ-75"), name_en="Almaty"
+    )
+    alm_house = OrganisationFactory(
+        parent=alm, kind=kind("house_of_friendship"), region=region("KZ-75"), name_en="AlmHouse"
+    )
+    pav_mediation = OrganisationFactory(
+        parent=pav, kind=kind("mediation_centre"), region=region("KZ-55"), name_en="PavMed"
+    )
+    alm_mediation = OrganisationFactory(
+        parent=alm, kind=kind("mediation_centre"), region=region("KZ-75"), name_en="AlmMed"
+    )
+    pav_charity = OrganisationFactory(
+        parent=pav, kind=kind("charity_centre"), region=region("KZ-55"), name_en="PavCharity"
+    )
+    alm_charity = OrganisationFactory(
+        parent=alm, kind=kind("charity_centre"), region=region("KZ-75"), name_en="AlmCharity"
+    )
+    return {
+        "root": root,
+        "pav": pav,
+        "pav_house": pav_house,
+        "pav_elders": pav_elders,
+        "alm": alm,
+        "alm_house": alm_house,
+        "pav_mediation": pav_mediation,
+        "alm_mediation": alm_mediation,
+        "pav_charity": pav_charity,
+        "alm_charity": alm_charity,
+    }
+
+
+def _users(b: dict[str, Organisation]) -> dict[str, User]:
+    users = {
+        "admin": _user("admin", Role.NATIONAL_ADMIN, b["root"], is_staff=True, is_superuser=True),
+        "analyst": _user("analyst", Role.ANALYST, b["root"]),
+        "auditor": _user("auditor", Role.AUDITOR, b["root"]),
+        "coordinator_pavlodar": _user("coordinator_pavlodar", Role.REGIONAL_COORDINATOR, b["pav"]),
+        "coordinator_almaty": _user("coordinator_almaty", Role.REGIONAL_COORDINATOR, b["alm"]),
+        "staff_house": _user("staff_house", Role.BODY_STAFF, b["pav_house"]),
+        "staff_elders": _user("staff_elders", Role.BODY_STAFF, b["pav_elders"]),
+        "mediator": _user("mediator", Role.BODY_STAFF, b["pav_mediation"]),
+        "centre_head": _user("centre_head", Role.CENTRE_HEAD, b["pav_mediation"]),
+        "caseworker": _user("caseworker", Role.BODY_STAFF, b["pav_charity"]),
+        "charity_head": _user("charity_head", Role.CENTRE_HEAD, b["pav_charity"]),
+    }
+    # Staff of the world who are not among the matrix's roles.
+    users["mediator_other"] = _user("mediator_other", Role.BODY_STAFF, b["pav_mediation"])
+    users["alm_mediation_head"] = _user("alm_mediation_head", Role.CENTRE_HEAD, b["alm_mediation"])
+    users["colleague"] = _user("colleague", Role.BODY_STAFF, b["pav_charity"])
+    users["alm_charity_worker"] = _user("alm_charity_worker", Role.BODY_STAFF, b["alm_charity"])
+    users["staff_alm_house"] = _user("staff_alm_house", Role.BODY_STAFF, b["alm_house"])
+    return users
+
+
+def _events(w: World) -> None:
+    from birlik.events import services
+    from birlik.events.models import Audience, Event
+
+    admin = w.users["admin"]
+    events, registrations, attachments = {}, {}, {}
+    for variant, organiser in (("pav", "pav_house"), ("alm", "alm_house")):
+        starts = timezone.now() + datetime.timedelta(days=7)
+        event = services.event_create(
+            actor=admin,
+            organiser=w.bodies[organiser],
+            data={
+                "title_kk": f"Достық кеші {variant}",
+                "title_en": f"Friendship evening {variant}",
+                "kind": Event.Kind.MEETING,
+                "address_kk": "Достық көшесі, 1",
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=2),
+                "languages": ["kk", "ru"],
+            },
+            audiences=Audience.objects.none(),
+        )
+        event = services.event_publish(actor=admin, event=event)
+        events[variant] = event
+        registrations[variant] = services.registration_create(
+            event=event, full_name=f"Қатысушы {variant}", phone="+77010000011", consent=True
+        )
+        attachments[variant] = services.attachment_add(
+            actor=admin,
+            event=event,
+            uploaded_file=SimpleUploadedFile("photo.png", PNG, "image/png"),
+            kind="photo",
+        )
+    w.objects["event"] = events
+    w.objects["registration"] = registrations
+    w.objects["event_attachment"] = attachments
+
+
+def _appeals(w: World) -> None:
+    from birlik.appeals import services
+    from birlik.appeals.models import Appeal, StateBody
+
+    appeals, attachments = {}, {}
+    for variant, body in (("pav", "pav_house"), ("pav_other", "pav_house"), ("alm", "alm_house")):
+        appeal = services.appeal_register(
+            organisation=w.bodies[body],
+            kind=Appeal.Kind.REQUEST,
+            text=APPEAL_TEXT[variant],
+            language="kk",
+            applicant_name=APPLICANT[variant],
+            applicant_phone="+77011234567",
+            consent=True,
+            attachments=[SimpleUploadedFile("scan.pdf", PDF, "application/pdf")],
+        )
+        appeals[variant] = appeal
+        attachments[variant] = appeal.attachments.get()
+    services.appeal_take_on(actor=w.users["staff_house"], appeal=appeals["pav"])
+    services.appeal_take_on(actor=w.users["staff_alm_house"], appeal=appeals["alm"])
+    w.objects["appeal"] = appeals
+    w.objects["appeal_attachment"] = attachments
+    w.entitled[APPLICANT["pav"]] = frozenset({"staff_house"})
+    w.entitled[APPEAL_TEXT["pav"]] = frozenset({"staff_house"})
+    for variant in ("pav_other", "alm"):
+        w.entitled[APPLICANT[variant]] = frozenset()
+        w.entitled[APPEAL_TEXT[variant]] = frozenset()
+
+    state_body = StateBody.objects.order_by("pk").first()
+    proposals = {}
+    for variant, body, actor in (
+        ("pav", "pav_house", "staff_house"),
+        ("alm", "alm_house", "staff_alm_house"),
+    ):
+        proposals[variant] = services.proposal_draft(
+            actor=w.users[actor],
+            organisation=w.bodies[body],
+            state_body=state_body,
+            title=f"Ұсыныс {variant}",
+            text="Мектеп жанынан жаяу жүргінші өткелін салу",
+        )
+    w.objects["proposal"] = proposals
+
+
+def _mediation(w: World) -> None:
+    from birlik.mediation import services
+    from birlik.mediation.models import Mediator
+
+    def mediator(centre: str, user: User | None, surname: str) -> Mediator:
+        return Mediator.objects.create(
+            person=PersonFactory(registered_by=w.bodies[centre], last_name=surname),
+            centre=w.bodies[centre],
+            user=user,
+            professional=True,
+            languages=["kk", "ru"],
+            specialisations=["family"],
+            registered_on=datetime.date(2024, 1, 10),
+        )
+
+    ours = mediator("pav_mediation", w.users["mediator"], "Бітімгеров")
+    other = mediator("pav_mediation", w.users["mediator_other"], "Татуласов")
+    almaty = mediator("alm_mediation", None, "Келісімов")
+    cases, documents = {}, {}
+    for variant, centre, head, assigned in (
+        ("pav", "pav_mediation", "centre_head", ours),
+        ("pav_other", "pav_mediation", "centre_head", other),
+        ("alm", "alm_mediation", "alm_mediation_head", almaty),
+    ):
+        case = services.case_open(
+            actor=w.users[head],
+            centre=w.bodies[centre],
+            kind="family",
+            source="walk_in",
+            parties=[
+                services.PartyData(
+                    name=MEDIATION_PARTY[variant], phone="+77010000001", is_applicant=True
+                ),
+                services.PartyData(name="Екінші Тарап"),
+            ],
+            language="kk",
+            description="Отбасылық дау",
+            consent=True,
+        )
+        services.case_assign(actor=w.users[head], case=case, mediator=assigned)
+        cases[variant] = case
+        documents[variant] = services.document_upload(
+            actor=w.users[head], case=case, file=SimpleUploadedFile("signed.pdf", PDF)
+        )
+    w.objects["mediation_case"] = cases
+    w.objects["mediation_document"] = documents
+    w.objects["mediator"] = {"pav": ours, "alm": almaty}
+    w.entitled[MEDIATION_PARTY["pav"]] = frozenset({"mediator", "centre_head"})
+    w.entitled[MEDIATION_PARTY["pav_other"]] = frozenset({"centre_head"})
+    w.entitled[MEDIATION_PARTY["alm"]] = frozenset()
+
+
+def _charity(w: World) -> None:
+    from birlik.charity import services
+    from birlik.charity.models import Category, HelpRequest, Kind
+
+    def project(centre: str) -> Any:
+        return services.project_create(
+            actor=None,
+            centre=w.bodies[centre],
+            title_kk="Мектепке жол",
+            title_ru="Дорога в школу",
+            title_en="Road to school",
+            category=Category.CHILDREN,
+            budget=1_000_000,
+            starts_on=datetime.date(2026, 8, 1),
+            ends_on=datetime.date(2027, 12, 31),
+            sources=["own"],
+        )
+
+    projects = {"pav": project("pav_charity"), "alm": project("alm_charity")}
+    requests, documents, donations, distributions, pledges = {}, {}, {}, {}, {}
+    for variant, centre, worker in (
+        ("pav", "pav_charity", "caseworker"),
+        ("pav_other", "pav_charity", "colleague"),
+        ("alm", "alm_charity", "alm_charity_worker"),
+    ):
+        actor = w.users[worker]
+        help_request = services.request_register(
+            centre=w.bodies[centre],
+            source=HelpRequest.Source.CENTRE,
+            category=Category.CHILDREN,
+            need="Мектепке дайындық: рюкзак, кітаптар",
+            region=w.bodies[centre].region,
+            district=district_of(w.bodies[centre].region.iso),
+            amount=60_000,
+            beneficiary_name=BENEFICIARY[variant],
+            beneficiary_phone="+77015550101",
+            beneficiary_address="Торайғыров к-сі, 12",
+            consent=True,
+            actor=actor,
+        )
+        documents[variant] = services.document_add(
+            actor=actor,
+            help_request=help_request,
+            file=SimpleUploadedFile("v.pdf", PDF, "application/pdf"),
+        )
+        services.request_record_visit(
+            actor=actor,
+            help_request=help_request,
+            visit_on=timezone.localdate(),
+            note="Отбасы үйде тұрады",
+        )
+        services.request_verify(
+            actor=actor, help_request=help_request, public_need="Мектепке дайындық"
+        )
+        help_request = services.request_attach(
+            actor=actor, help_request=help_request, project=projects[variant[:3]]
+        )
+        requests[variant] = help_request
+        if variant != "pav_other":
+            donations[variant] = services.donation_record(
+                actor=actor,
+                project=projects[variant],
+                kind=Kind.MONEY,
+                amount=100_000,
+                donor_name=DONOR[variant],
+                donor_kind="company",
+                donor_email=f"donor.{variant}@example.kz",
+                help_request=help_request,
+            )
+            pledges[variant] = services.pledge_make(
+                help_request=help_request,
+                kind=Kind.MONEY,
+                amount=10_000,
+                donor_name="Уәдешіл Демеуші",
+                donor_phone="+77019998877",
+            )
+            distributions[variant] = services.distribution_record(
+                actor=actor,
+                help_request=help_request,
+                kind=Kind.MONEY,
+                amount=40_000,
+                proof_file=SimpleUploadedFile("p.pdf", PDF, "application/pdf"),
+            )
+    w.objects.update(
+        {
+            "charity_project": projects,
+            "help_request": requests,
+            "charity_document": documents,
+            "donation": donations,
+            "distribution": distributions,
+            "pledge": pledges,
+        }
+    )
+    w.entitled[BENEFICIARY["pav"]] = frozenset({"caseworker", "charity_head"})
+    w.entitled[BENEFICIARY["pav_other"]] = frozenset({"charity_head"})
+    w.entitled[BENEFICIARY["alm"]] = frozenset()
+    w.entitled[DONOR["pav"]] = frozenset({"caseworker", "charity_head"})
+    w.entitled[DONOR["alm"]] = frozenset()
+
+
+def _registry(w: World) -> None:
+    people, memberships = {}, {}
+    for variant, body in (("pav", "pav_elders"), ("alm", "alm_house")):
+        person = PersonFactory(registered_by=w.bodies[body], last_name=f"Тұлғаев{variant}")
+        people[variant] = person
+        memberships[variant] = MembershipFactory(person=person, organisation=w.bodies[body])
+    w.objects["person"] = people
+    w.objects["membership"] = memberships
+    w.objects["body"] = {"pav": w.bodies["pav_elders"], "alm": w.bodies["alm_house"]}
+    w.objects["grant"] = {
+        "pav": w.users["staff_elders"].grants.get(),
+        "alm": w.users["staff_alm_house"].grants.get(),
+    }
+
+
+def _reports(w: World) -> None:
+    from birlik.api.services import api_token_create
+    from birlik.reports import services
+    from birlik.reports.documents.models import ReportRun
+    from birlik.reports.documents.services import documents_dir
+    from birlik.reports.models import Target
+
+    admin = w.users["admin"]
+    year = timezone.localdate().year
+    draft = services.plan_create(year=year, title="Жоспар жобасы", user=admin)
+    approved = services.plan_create(year=year + 1, title="Бекітілген жоспар", user=admin)
+    Target.objects.create(plan=approved, indicator="events.events", value=10)
+    approved = services.plan_approve(plan=approved, user=admin)
+    target = Target.objects.create(plan=draft, indicator="events.events", value=10)
+    w.objects["plan"] = {"draft": draft, "approved": approved}
+    w.objects["target"] = {"draft": target}
+    runs = {}
+    for variant, user, reg in (
+        ("national", "admin", None),
+        ("pav", "coordinator_pavlodar", "KZ-55"),
+        ("alm", "coordinator_almaty", "KZ-75"),
+    ):
+        run = ReportRun.objects.create(
+            year=2025,
+            language="kk",
+            region=region(reg) if reg else None,
+            formats=["xlsx"],
+            requested_by=w.users[user],
+            status=ReportRun.Status.DONE,
+            files={"xlsx": {"name": "report.xlsx", "size": 4}},
+        )
+        folder = documents_dir() / "reports" / str(run.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.xlsx").write_bytes(b"PK\x03\x04")
+        runs[variant] = run
+    w.objects["report_run"] = runs
+    w.objects["api_token"] = {
+        variant: api_token_create(
+            actor=admin,
+            name=f"Интеграция {variant}",
+            organisation=w.bodies[body],
+            scopes=["events:write"],
+        ).token
+        for variant, body in (("pav", "pav_house"), ("alm", "alm_house"))
+    }
+
+
+def _imports(w: World) -> None:
+    from birlik.workspace import importing
+
+    table = importing.Table(header=["name_kk"], rows=[])
+    w.objects["import_token"] = {
+        "own": importing.store(
+            user_id=w.users["staff_house"].pk,
+            import_kind="bodies",
+            under_id=w.bodies["pav_house"].pk,
+            filename="bodies.csv",
+            table=table,
+        )
+    }
+
+
+def build_world() -> World:
+    bodies = _network()
+    w = World(users=_users(bodies), bodies=bodies)
+    _registry(w)
+    _events(w)
+    _appeals(w)
+    _mediation(w)
+    _charity(w)
+    _reports(w)
+    _imports(w)
+    return w
