@@ -10,6 +10,7 @@ import time
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import translation
 
 from birlik.core import ratelimit
 from birlik.core.models import RateCounter
@@ -106,7 +107,8 @@ def test_the_decorator_answers_a_translated_429_with_retry_after(settings, clock
     for _ in range(2):
         assert view(factory.post("/", REMOTE_ADDR="192.0.2.1")).status_code == 200
     assert view(factory.get("/", REMOTE_ADDR="192.0.2.1")).status_code == 200  # GET not counted
-    refused = view(factory.post("/", REMOTE_ADDR="192.0.2.1"))
+    with translation.override("en"):
+        refused = view(factory.post("/", REMOTE_ADDR="192.0.2.1"))
     assert refused.status_code == 429
     assert refused["Retry-After"] == "3600"
     assert refused["Cache-Control"] == "no-store"
@@ -134,8 +136,11 @@ def test_the_refusal_page_speaks_the_visitors_language(settings):
 
 @pytest.mark.django_db
 def test_the_wait_message_counts_minutes():
-    assert ratelimit.wait_message(61).endswith("2 minutes.")
-    assert ratelimit.wait_message(30).endswith("1 minute.")
+    with translation.override("en"):
+        assert ratelimit.wait_message(61).endswith("2 minutes.")
+        assert ratelimit.wait_message(30).endswith("1 minute.")
+    with translation.override("ru"):
+        assert "2 минуты" in ratelimit.wait_message(61)
 
 
 # --- Redis ---------------------------------------------------------------------------------

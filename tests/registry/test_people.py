@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from birlik.access import policies
 from birlik.access.models import AuditEntry
@@ -95,7 +96,7 @@ def test_the_import_service_refuses_a_row_whose_name_does_not_agree(network):
         iin=key,
         consent_given_on=datetime.date(2025, 1, 1),
     )
-    with pytest.raises(services.ImportRowError) as error:
+    with translation.override("en"), pytest.raises(services.ImportRowError) as error:
         services.members_import(
             actor=network.users["coordinator_pavlodar"], under=network.pavlodar, rows=[row]
         )
