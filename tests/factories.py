@@ -97,3 +97,19 @@ class GrantFactory(factory.django.DjangoModelFactory):
     role = Role.BODY_STAFF
     organisation = factory.SubFactory(OrganisationFactory)
     created_at = factory.LazyFunction(timezone.now)
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG image (uploads are checked by their bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

@@ -4,8 +4,6 @@ files are served only to people who may see the event."""
 from __future__ import annotations
 
 import datetime
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,25 +12,13 @@ from django.urls import reverse
 from birlik.access.models import AuditEntry
 from birlik.events.models import EventAttachment
 
+from ..factories import png_bytes
+
 pytestmark = pytest.mark.django_db
 
 
 def url(name: str, *args) -> str:
     return reverse(f"events:{name}", args=args)
-
-
-def png_bytes() -> bytes:
-    """A real 1×1 PNG image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 PDF = (

@@ -22,6 +22,8 @@ from birlik.appeals.services import (
 )
 from birlik.geo.models import Region
 
+from ..factories import png_bytes
+
 TEXT = "Біздің ауылда жол жөндеуді сұраймыз, көктемде өту мүмкін емес."
 
 
@@ -210,22 +212,6 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def png_bytes() -> bytes:
-    """A real 1×1 PNG image."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 def upload(name: str, data: bytes, content_type: str):
