@@ -18,8 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 # Records the admin never lists nor shows, whoever registers them: confidential cases and
 # beneficiaries stay behind the policies of their own pages (where each read is audited), and
-# second-factor secrets, task payloads and permission groups have no business here.
-NOT_IN_ADMIN_APPS = frozenset({"mediation", "charity", "appeals", "otp_totp", "otp_static"})
+# second-factor secrets, task payloads and permission groups have no business here. django_rq
+# (at scale) registers a dashboard backed by no table: its pages answered 500, and the job
+# payloads it shows are task payloads too (operators use `rq info` on the worker machines).
+NOT_IN_ADMIN_APPS = frozenset(
+    {"mediation", "charity", "appeals", "otp_totp", "otp_static", "django_rq"}
+)
 NOT_IN_ADMIN_MODELS = frozenset(
     {
         "access.RecoveryDevice",
