@@ -83,10 +83,6 @@ def _is_blocked(key: str) -> bool:
     return ratelimit.hit(SIGN_IN_SCOPE, key, limit=rate.limit, window=rate.window)
 
 
-def _count_failure(key: str) -> None:
-    """A failed attempt: already counted when it began (``_is_blocked``)."""
-
-
 def _not_a_failure(key: str) -> None:
     """The password was right (a code is asked next): the attempt is not held against it."""
     ratelimit.undo(SIGN_IN_SCOPE, key)
@@ -163,8 +159,7 @@ def login(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_KEY] = {"user": user.pk, "backend": backend, "at": time.time()}
             _not_a_failure(key)
             return redirect(_login_url(next_url))
-        else:
-            _count_failure(key)
+        # A failed attempt was counted when it began (``_is_blocked``).
     return render(
         request,
         "access/login.html",
@@ -205,7 +200,6 @@ def _second_step(request: HttpRequest, pending: dict[str, Any], next_url: str) -
                 request.session.pop(PENDING_KEY, None)
                 _finish_login(request, user, str(pending["backend"]), device, key)
                 return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-            _count_failure(key)
             form.add_error("token", _second_factor_refused())
     return render(
         request,

@@ -333,13 +333,8 @@ def rate_limited(
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if request.method in methods:
-                value = setting_rate(setting)
-                verdict = check(
-                    scope, client_ident(request), limit=value.limit, window=value.window
-                )
-                if verdict.over:
-                    return refused_response(request, retry_after=verdict.retry_after)
+            if request.method in methods and (verdict := limited(request, scope, rate=setting)):
+                return refused_response(request, retry_after=verdict.retry_after)
             return view(request, *args, **kwargs)
 
         return cast(View, wrapped)
