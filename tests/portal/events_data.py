@@ -78,6 +78,13 @@ def make_past_event(network: Network, *, days_ago: int = 10, **kwargs: Any) -> E
     """An event that took place (planned and held in the past: written as data, not services,
     since services rightly refuse to plan an event in the past for registration)."""
     starts = in_days(-days_ago)
+    if days_ago == 0:
+        # Earlier today, whatever the hour the suite runs at (past midnight in Almaty, 15:00
+        # is still to come): not before today's midnight, so "this year" stays this year.
+        midnight = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time(0, 0))
+        )
+        starts = max(midnight, min(starts, timezone.now() - datetime.timedelta(minutes=1)))
     event = make_event(network, starts_at=in_days(3), publish=False, **kwargs)
     Event.objects.filter(pk=event.pk).update(
         starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
