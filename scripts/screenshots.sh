@@ -7,11 +7,14 @@ BIN=.venv/bin
 
 data_dir="$(mktemp -d -t birlik-screenshots-XXXXXX)"
 server_pid=""
+worker_pid=""
 cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid"
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    for pid in "$server_pid" "$worker_pid"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid"
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$data_dir"
 }
 trap cleanup EXIT
@@ -25,6 +28,8 @@ port="$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 echo "screenshots: starting birlik serve on 127.0.0.1:$port…"
 HOST=127.0.0.1 PORT="$port" WEB_WORKERS=1 "$BIN/birlik" serve >"$data_dir/serve.log" 2>&1 &
 server_pid=$!
+"$BIN/birlik" worker >"$data_dir/worker.log" 2>&1 &  # the import's check runs in the background
+worker_pid=$!
 
 for _ in $(seq 1 60); do
     if "$BIN/python" -c "import sys, urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/health/', timeout=2)" 2>/dev/null; then

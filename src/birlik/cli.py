@@ -180,6 +180,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         _ensure_cache_table()
         _start_daily_jobs()
     if settings.TASKS_BACKEND == "rq":
+        from birlik.imports.services import resume_interrupted
+
+        resume_interrupted()  # imports whose worker stopped mid-way go on
         _manage("rqworker", "default", "--with-scheduler")
     elif settings.TASKS_BACKEND == "database":
         return _db_worker(batch=args.batch)
@@ -203,10 +206,10 @@ def enqueue_daily_jobs() -> list[str]:
 
     from birlik.appeals.tasks import escalate_overdue
     from birlik.core.tasks import rate_counters_purge
+    from birlik.imports.tasks import imports_sweep
     from birlik.notify.tasks import staff_digest
     from birlik.reports import tasks as report_tasks
     from birlik.reports.documents import tasks as document_tasks
-    from birlik.workspace.tasks import import_files_sweep
 
     today = timezone.localdate().isoformat()
     if not cache.add(f"birlik:daily-jobs:{today}", 1, 2 * 24 * 3600):
@@ -215,14 +218,14 @@ def enqueue_daily_jobs() -> list[str]:
     staff_digest.enqueue()
     report_tasks.event_figures_rebuild.enqueue()
     document_tasks.opendata_generate.enqueue()
-    import_files_sweep.enqueue()  # dry-run files of imports are kept 24 hours
+    imports_sweep.enqueue()  # imports (their rows and files) are kept 24 hours
     rate_counters_purge.enqueue()  # closed windows of the rate limiter
     return [
         "escalate_overdue",
         "staff_digest",
         "event_figures_rebuild",
         "opendata_generate",
-        "import_files_sweep",
+        "imports_sweep",
         "rate_counters_purge",
     ]
 
@@ -254,6 +257,7 @@ def _db_worker(*, batch: bool) -> int:
     """
     from django.db import InterfaceError, OperationalError, connections
 
+    from birlik.imports.services import resume_interrupted as resume_imports
     from birlik.notify.models import Notice
     from birlik.notify.tasks import notices_deliver
 
@@ -266,6 +270,7 @@ def _db_worker(*, batch: bool) -> int:
                 cursor.execute("SELECT 1")
             if Notice.objects.filter(status=Notice.Status.PENDING).exists():
                 notices_deliver.enqueue()
+            resume_imports()
             if down:
                 print("Birlik worker: the database answers again; resuming.", flush=True)
                 down = False

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "birlik.charity",
     "birlik.reports",
     "birlik.reports.documents",
+    "birlik.imports",
     "birlik.api",
     "birlik.portal",
     "birlik.workspace",

@@ -170,7 +170,7 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "staff_digest",
             "event_figures_rebuild",
             "opendata_generate",
-            "import_files_sweep",
+            "imports_sweep",
             "rate_counters_purge",
         ]
         assert enqueue_daily_jobs() == []
@@ -180,6 +180,6 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "staff_digest",
             "event_figures_rebuild",
             "opendata_generate",
-            "import_files_sweep",
+            "imports_sweep",
             "rate_counters_purge",
         ]

@@ -197,8 +197,8 @@ def test_a_regional_coordinator_gets_the_report_of_the_region_only(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"year": "1990"}, "There is no report for 1990: choose a year from 2000 to 2026."),
-        ({"year": "2031"}, "There is no report for 2031: choose a year from 2000 to 2026."),
+        ({"year": "1990"}, "There is no report for 1990: choose a year from 1995 to 2026."),
+        ({"year": "2031"}, "There is no report for 2031: choose a year from 1995 to 2026."),
         ({"year": "twenty"}, "Give the year as a number, e.g. 2025."),
         ({"year": "2019"}, "Nothing is recorded for 2019 yet"),
         ({"language": "de"}, "Choose the language of the report: Kazakh, Russian or English."),

@@ -48,7 +48,8 @@ def test_every_bad_row_is_named_and_nothing_is_returned():
         read_sheet(data.encode())
     assert caught.value.messages == [
         "Line 2: the full name is missing.",
-        "Line 3: “12” is not a phone number; write it as +7 701 234 56 78.",
+        "Line 3, phone “12”: A phone number has 11 digits with the code, e.g. 8 701 234 56 78 "
+        "or +7 7182 32 00 00.",
         "Line 4: “not-an-email” is not an e-mail address.",
     ]
 
@@ -57,11 +58,11 @@ def test_every_bad_row_is_named_and_nothing_is_returned():
     ("data", "message"),
     [
         (b"", "The file is empty."),
-        (b"phone,email\n87010000001,\n", "These columns are missing: full_name."),
+        (b"phone,email\n87010000001,\n", "The column of names was not found."),
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "The file is not an XLSX or CSV spreadsheet."),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Old Excel files (.xls)"),
         (b"PK\x03\x04not really a zip", "The file is not an XLSX or CSV spreadsheet."),
-        (b"full_name\n", "The file has no rows below the column names."),
+        (b"full_name\n", "The sheet lists nobody: fill in one person per line."),
     ],
 )
 def test_a_broken_file_is_refused_with_the_import_message(data, message):

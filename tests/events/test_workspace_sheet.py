@@ -80,7 +80,7 @@ def test_a_person_registered_online_and_on_the_sheet_is_counted_once(
     ("content", "message"),
     [
         ("full_name,phone\nАсқар,87010000009\n,87010000010\n", "Line 3: the full name is missing."),
-        ("name,phone\nАсқар,87010000009\n", "These columns are missing: full_name."),
+        ("person,phone\nАсқар,87010000009\n", "The column of names was not found."),
         ("MZ\x00\x00 not a sheet", "The file is not an XLSX or CSV spreadsheet."),
     ],
 )

@@ -458,17 +458,31 @@ def _reports(w: World) -> None:
 
 
 def _imports(w: World) -> None:
-    from birlik.workspace import importing
+    from birlik.imports import services, tasks
 
-    table = importing.Table(header=["name_kk"], rows=[])
-    w.objects["import_token"] = {
-        "own": importing.store(
-            user_id=w.users["staff_house"].pk,
-            import_kind="bodies",
-            under_id=w.bodies["pav_house"].pk,
-            filename="bodies.csv",
-            table=table,
+    data = "Список членов\nФИО;Телефон;Роль\nИванов Иван;8 701 234 56 78;хатшы\n".encode()
+    user, body = w.users["staff_house"], w.bodies["pav_house"]
+
+    def upload() -> Any:
+        return services.start(
+            user=user, under=body, kind="members", filename="members.csv", data=data
         )
+
+    uploaded, checking, done = upload(), upload(), upload()
+    for job in (checking, done):
+        services.choose_columns(
+            user=user,
+            job=job,
+            header_line=job.header_line,
+            mapping=job.mapping,
+            defaults={"start_date": "2025-01-01"},
+            mode="partial",
+        )
+    tasks.run_check(done.pk)  # a checked job whose row is rejected (no consent date)
+    w.objects["import_token"] = {
+        "own": checking.token,
+        "uploaded": uploaded.token,
+        "done": done.token,
     }
 
 

@@ -4,7 +4,8 @@ Programmes and audience categories are data that the national admins keep here. 
 planned, registered and reported in the workspace through ``events.services`` (which keep the
 place counters and the figures right), so the admin only shows them. Registrations and
 attachments are not listed here: they hold personal data and files that the workspace serves
-after its scope checks.
+after its scope checks. Historical figures (yearly totals imported from earlier records) are
+shown and may be deleted when imported by mistake; they are written by the import only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from modeltranslation.admin import TranslationAdmin
 from birlik.access.admin import AuditedAdmin
 from birlik.core import kpi
 
-from .models import Audience, Event, Programme
+from .models import Audience, Event, HistoricalFigure, Programme
 
 
 class _CatalogueAdmin(AuditedAdmin, TranslationAdmin):
@@ -67,3 +68,37 @@ class EventAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(HistoricalFigure)
+class HistoricalFigureAdmin(AuditedAdmin):
+    list_display = (
+        "year",
+        "organisation",
+        "programme",
+        "events_count",
+        "participants",
+        "source",
+        "imported_at",
+    )
+    list_filter = ("year", "programme")
+    list_select_related = ("organisation", "programme")
+    search_fields = ("organisation__name", "source")
+    raw_id_fields = ("organisation", "imported_by")
+
+    def audit_path(self, obj: Any) -> str:
+        return str(obj.organisation.path) if obj.organisation_id else ""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(kpi.invalidate)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(kpi.invalidate)

@@ -494,15 +494,38 @@ class AttachmentForm(forms.Form):
 
 
 class SheetForm(forms.Form):
+    # The files are the last fields: an upload stopped for its size keeps nothing else to lose.
     file = forms.FileField(
         label=_("Sign-in sheet (XLSX or CSV)"),
         allow_empty_file=True,  # the reader says so in its own words
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    scan = forms.FileField(
+        label=_("Scan of the signed sheet (optional)"),
+        required=False,
+        allow_empty_file=True,  # uploads.check_file says so in its own words
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "At most %(size)s MB. The first row holds the column names full_name, phone and "
-            "email; one person per row."
+            "At most %(size)s MB, one person per line. The columns are found by their headers "
+            "in Kazakh, Russian or English: full name (or last and first name), phone, e-mail; "
+            "title lines above the list and totals or signatures below it are skipped."
         ) % {"size": uploads.limit_megabytes(uploads.IMPORT_LIMIT)}
+        self.fields["scan"].help_text = _(
+            "A photo (JPEG, PNG) or a PDF of the paper sheet with the signatures, at most "
+            "%(size)s MB: it is kept with the event's documents as evidence."
+        ) % {"size": uploads.limit_megabytes(uploads.ATTACHMENT_LIMIT)}
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            try:
+                uploads.check_file(
+                    scan, kinds=uploads.PDF_JPEG_PNG, max_bytes=uploads.ATTACHMENT_LIMIT
+                )
+            except uploads.UploadError as error:
+                raise ValidationError(str(error.message)) from error
+        return scan or None

@@ -1,5 +1,10 @@
 """Indicators of events: events held and participants, by kind of body, region, programme and
-audience, for a period. Counted in the database from the events' maintained rollups."""
+audience, for a period. Counted in the database from the events' maintained rollups.
+
+A period that covers whole years before this one also counts the totals imported for those
+years from the records kept before Birlik (``HistoricalFigure``): by the region, district and
+kind of their body and by their programme; they have no month (the cubes give them the year as
+their month code), no audience and no kind of event ("none")."""
 
 from __future__ import annotations
 
@@ -7,14 +12,21 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
 from birlik.geo.models import Region
 
 from .models import Audience, Event, Programme, Registration
+from .queries import historical_rows
 
 HELD = Q(status=Event.Status.HELD) | Q(status=Event.Status.REPORTED, report__held=True)
+IMPORTED = _(
+    "A period covering whole past years also counts the totals imported for those years from "
+    "the records kept before Birlik."
+)
+NO_MONTH = _("Those totals have no month: the year stands in place of the month.")
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -32,10 +44,34 @@ def held_events(period: Period, region: Region | None = None) -> QuerySet[Event]
     return qs.filter(region=region) if region is not None else qs
 
 
-def _rows(qs: QuerySet[Event], field: str, dim: str, measure: str) -> list[Row]:
+def _with_imported(
+    rows: list[Row], period: Period, region: Region | None, dim: str, measure: str
+) -> list[Row]:
+    """The rows with the imported yearly totals of the period added under their code of
+    ``dim`` ("none" for what they do not record: audience, kind of event)."""
+    imported = historical_rows(period, region)
+    if not imported:
+        return rows
+    merged = {row[dim]: dict(row) for row in rows}
+    for item in imported:
+        value = item[measure]
+        if not value:
+            continue
+        code = item.get(dim, "none")
+        if code in merged:
+            merged[code]["value"] += value
+        else:
+            merged[code] = {dim: code, "value": value}
+    return list(merged.values())
+
+
+def _rows(
+    qs: QuerySet[Event], field: str, dim: str, measure: str, period: Period, region: Region | None
+) -> list[Row]:
     value = Count("id", distinct=True) if measure == "events" else Sum("participants_total")
     rows = qs.values(field).annotate(value=value).order_by(field)
-    return [{dim: r[field] or "none", "value": r["value"] or 0} for r in rows]
+    counted = [{dim: r[field] or "none", "value": r["value"] or 0} for r in rows]
+    return _with_imported(counted, period, region, dim, measure)
 
 
 def _declare(measure: str, dim: str, field: str, order: int) -> None:
@@ -61,15 +97,19 @@ def _declare(measure: str, dim: str, field: str, order: int) -> None:
         dimensions=(dim,),
         order=order,
         additive=dim != "audience",  # an event with several audiences is in several rows
-        description=_(
-            "Participants: people checked in online plus those the organiser reported; an event "
-            "with several audiences counts for each of them."
-        )
-        if measure == "participants"
-        else _("Events held (or reported as held) that started in the period."),
+        description=format_lazy(
+            "{} {}",
+            _(
+                "Participants: people checked in online plus those the organiser reported; an "
+                "event with several audiences counts for each of them."
+            )
+            if measure == "participants"
+            else _("Events held (or reported as held) that started in the period."),
+            IMPORTED,
+        ),
     )
     def compute(period: Period, region: Region | None) -> list[Row]:
-        return _rows(held_events(period, region), field, dim, measure)
+        return _rows(held_events(period, region), field, dim, measure, period, region)
 
 
 for _order, (_dim, _field) in enumerate(
@@ -91,9 +131,13 @@ for _order, (_dim, _field) in enumerate(
     unit=_("people"),
     dimensions=(),
     order=300,
-    description=_(
-        "Different people checked in at events of the period, known by their phone or e-mail; "
-        "people only counted on paper without contact are not included."
+    description=format_lazy(
+        "{} {}",
+        _(
+            "Different people checked in at events of the period, known by their phone or "
+            "e-mail; people only counted on paper without contact are not included."
+        ),
+        _("Totals imported from the records kept before Birlik are not included either."),
     ),
 )
 def participants_unique(period: Period, region: Region | None) -> list[Row]:
@@ -120,7 +164,9 @@ def audience_labels() -> dict[str, str]:
 
 @dimension_labels("event_kind")
 def event_kind_labels() -> dict[str, str]:
-    return {code: str(label) for code, label in Event.Kind.choices}
+    labels = {code: str(label) for code, label in Event.Kind.choices}
+    labels["none"] = str(_("not recorded (imported yearly totals)"))
+    return labels
 
 
 # --- Cubes for dashboards: month × region × kind of body ---------------------------------------
@@ -268,11 +314,39 @@ def _cubes(period: Period, region: Region | None) -> dict[str, list[Row]]:
             return _from_rollup(period, region)
         return _count_cubes(period, region)
 
+    def with_imported() -> dict[str, list[Row]]:
+        result = build()
+        imported = _imported_cubes(period, region)
+        for name in result:
+            result[name] = sorted(
+                [*result[name], *imported[name]],
+                key=lambda row: (row["month"], row["region"], row["kind"]),
+            )
+        return result
+
     iso = region.iso if region is not None else "all"
     value: dict[str, list[Row]] = cached(
-        f"events:cubes:{period.start}:{period.end}:{iso}", build, timeout=60
+        f"events:cubes:{period.start}:{period.end}:{iso}", with_imported, timeout=60
     )
     return value
+
+
+def _imported_cubes(period: Period, region: Region | None) -> dict[str, list[Row]]:
+    """The imported yearly totals as cube rows: the year is their month code."""
+    sums: dict[tuple[str, str, str], dict[str, int]] = {}
+    for item in historical_rows(period, region):
+        key = (str(item["year"]), item["region"], item["kind"])
+        into = sums.setdefault(key, {"events": 0, "participants": 0})
+        into["events"] += item["events"]
+        into["participants"] += item["participants"]
+    result: dict[str, list[Row]] = {"events": [], "participants": []}
+    for (month, region_code, kind), values in sums.items():
+        for name in result:
+            if values[name]:
+                result[name].append(
+                    {"month": month, "region": region_code, "kind": kind, "value": values[name]}
+                )
+    return result
 
 
 @indicator(
@@ -281,9 +355,14 @@ def _cubes(period: Period, region: Region | None) -> dict[str, list[Row]]:
     unit=_("events"),
     dimensions=CUBE_DIMENSIONS,
     order=150,
-    description=_(
-        "Events held (or reported as held) that started in the period, by month of their start "
-        "(Almaty time), region of the event and kind of the organising body."
+    description=format_lazy(
+        "{} {} {}",
+        _(
+            "Events held (or reported as held) that started in the period, by month of their "
+            "start (Almaty time), region of the event and kind of the organising body."
+        ),
+        IMPORTED,
+        NO_MONTH,
     ),
 )
 def events_cube(period: Period, region: Region | None) -> list[Row]:
@@ -296,19 +375,31 @@ def events_cube(period: Period, region: Region | None) -> list[Row]:
     unit=_("participants"),
     dimensions=CUBE_DIMENSIONS,
     order=250,
-    description=_(
-        "Participants of the events held in the period (people checked in online plus those the "
-        "organiser reported), by month, region of the event and kind of the organising body."
+    description=format_lazy(
+        "{} {} {}",
+        _(
+            "Participants of the events held in the period (people checked in online plus those "
+            "the organiser reported), by month, region of the event and kind of the organising "
+            "body."
+        ),
+        IMPORTED,
+        NO_MONTH,
     ),
 )
 def participants_cube(period: Period, region: Region | None) -> list[Row]:
     return _cubes(period, region)["participants"]
 
 
-def _by_district(qs: QuerySet[Event], measure: str) -> list[Row]:
+def _by_district(period: Period, region: Region | None, measure: str) -> list[Row]:
     value = Count("id") if measure == "events" else Sum("participants_total")
-    rows = qs.values("district__kato").annotate(value=value).order_by("district__kato")
-    return [{"district": r["district__kato"] or "none", "value": r["value"] or 0} for r in rows]
+    rows = (
+        held_events(period, region)
+        .values("district__kato")
+        .annotate(value=value)
+        .order_by("district__kato")
+    )
+    counted = [{"district": r["district__kato"] or "none", "value": r["value"] or 0} for r in rows]
+    return _with_imported(counted, period, region, "district", measure)
 
 
 @indicator(
@@ -317,13 +408,17 @@ def _by_district(qs: QuerySet[Event], measure: str) -> list[Row]:
     unit=_("events"),
     dimensions=("district",),
     order=160,
-    description=_(
-        "Events held (or reported as held) that started in the period, by district of the event; "
-        "events with no district given are counted under “district not given”."
+    description=format_lazy(
+        "{} {}",
+        _(
+            "Events held (or reported as held) that started in the period, by district of the "
+            "event; events with no district given are counted under “district not given”."
+        ),
+        IMPORTED,
     ),
 )
 def events_by_district(period: Period, region: Region | None) -> list[Row]:
-    return _by_district(held_events(period, region), "events")
+    return _by_district(period, region, "events")
 
 
 @indicator(
@@ -332,10 +427,14 @@ def events_by_district(period: Period, region: Region | None) -> list[Row]:
     unit=_("participants"),
     dimensions=("district",),
     order=260,
-    description=_(
-        "Participants of the events held in the period, by district of the event; events with no "
-        "district given are counted under “district not given”."
+    description=format_lazy(
+        "{} {}",
+        _(
+            "Participants of the events held in the period, by district of the event; events "
+            "with no district given are counted under “district not given”."
+        ),
+        IMPORTED,
     ),
 )
 def participants_by_district(period: Period, region: Region | None) -> list[Row]:
-    return _by_district(held_events(period, region), "participants")
+    return _by_district(period, region, "participants")

@@ -351,3 +351,67 @@ class EventFiguresBuilt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.built_at:%Y-%m-%d %H:%M}"
+
+
+# The Assembly of People of Kazakhstan was founded in 1995: no figure of the network is older.
+FOUNDING_YEAR = 1995
+
+
+class HistoricalFigure(models.Model):
+    """A year's total of events and participants of one body (and programme) from the records
+    kept before Birlik, imported from a spreadsheet. It has no month: the figures add it to a
+    period that covers its whole year, and mark it as an imported total."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="historical_figures",
+        verbose_name=_("body"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="historical_figures",
+        verbose_name=_("programme"),
+    )
+    events_count = models.PositiveIntegerField(_("events held"))
+    participants = models.PositiveBigIntegerField(_("participants"), default=0)
+    source = models.CharField(_("source file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        "access.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "organisation_id", "programme_id"]
+        verbose_name = _("historical figure")
+        verbose_name_plural = _("historical figures")
+        indexes = [models.Index(fields=["year", "organisation"])]
+        constraints = [
+            # NULL never equals NULL in a unique index: the rows without a programme need their
+            # own partial constraint (the same on SQLite and PostgreSQL).
+            models.UniqueConstraint(
+                fields=["year", "organisation", "programme"],
+                condition=Q(programme__isnull=False),
+                name="historical_figure_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "organisation"],
+                condition=Q(programme__isnull=True),
+                name="historical_figure_unique_no_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FOUNDING_YEAR), name="historical_figure_year_founded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.organisation_id} {self.programme_id or '-'}: {self.events_count}"

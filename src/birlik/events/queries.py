@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from birlik.core.cleaning import match_key
+from birlik.core.kpi import Period, Row
+from birlik.core.templatetags.birlik_format import number
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
 
-from .models import Audience, Event, EventAttachment, Programme, Registration
+from .models import (
+    FOUNDING_YEAR,
+    Audience,
+    Event,
+    EventAttachment,
+    HistoricalFigure,
+    Programme,
+    Registration,
+)
 
 PUBLIC_STATUSES = (
     Event.Status.PLANNED,
@@ -179,3 +196,221 @@ def year_figures(year: int) -> dict[str, int]:
         "held": sum(row["value"] for row in kpi.compute("events.events", period)),
         "participants": sum(row["value"] for row in kpi.compute("events.participants", period)),
     }
+
+
+# --- Historical figures: yearly totals imported from the records kept before Birlik ----------
+
+
+def covered_years(period: Period) -> list[int]:
+    """The calendar years the period covers whole that may hold imported totals (those before
+    this year: an imported total is always of a year already over)."""
+    start, end = period.start, period.end
+    first = start.year if (start.month, start.day) == (1, 1) else start.year + 1
+    last = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    last = min(last, timezone.localdate().year - 1)
+    return list(range(max(first, FOUNDING_YEAR), last + 1))
+
+
+def historical_rows(period: Period, region: Region | None = None) -> list[Row]:
+    """The imported yearly totals a period counts, summed by year, region, district and kind
+    of the body and by programme: one grouped query (none when the period covers no whole year
+    before this one), cached until the figures change.
+
+    Each row: ``{"year", "region", "district", "kind", "programme", "events", "participants"}``,
+    codes as in the indicators ("none" where the body has no region or district, or the total no
+    programme)."""
+    from birlik.core.kpi import cached
+
+    years = covered_years(period)
+    if not years:
+        return []
+
+    def build() -> list[Row]:
+        qs = HistoricalFigure.objects.filter(year__in=years)
+        if region is not None:
+            qs = qs.filter(organisation__region=region)
+        grouped = (
+            qs.values(
+                "year",
+                "organisation__region__iso",
+                "organisation__district__kato",
+                "organisation__kind__code",
+                "programme__code",
+            )
+            .annotate(events=Sum("events_count"), participants=Sum("participants"))
+            .order_by()
+        )
+        return [
+            {
+                "year": row["year"],
+                "region": row["organisation__region__iso"] or "none",
+                "district": row["organisation__district__kato"] or "none",
+                "kind": row["organisation__kind__code"] or "none",
+                "programme": row["programme__code"] or "none",
+                "events": row["events"] or 0,
+                "participants": row["participants"] or 0,
+            }
+            for row in grouped
+        ]
+
+    iso = region.iso if region is not None else "all"
+    value: list[Row] = cached(f"events:historical:{years[0]}:{years[-1]}:{iso}", build, timeout=60)
+    return value
+
+
+@dataclass(frozen=True)
+class ImportedTotals:
+    """What a period's figures include of the imported yearly totals."""
+
+    events: int
+    participants: int
+
+    @property
+    def note(self) -> str:
+        """The sentence the dashboards and the annual report print under the figures."""
+        return gettext(
+            "Including totals imported from earlier records for whole years: %(events)s events "
+            "held, %(participants)s participants. They are not shown month by month and are not "
+            "counted in the unique participants."
+        ) % {"events": number(self.events), "participants": number(self.participants)}
+
+
+def imported_totals(
+    *, period: Period, region: Region | None = None, kind: str | None = None
+) -> ImportedTotals | None:
+    """The imported yearly totals the figures of a period include (of one kind of body if
+    asked), or None when they include none."""
+    rows = [row for row in historical_rows(period, region) if not kind or row["kind"] == kind]
+    events = sum(row["events"] for row in rows)
+    participants = sum(row["participants"] for row in rows)
+    if not events and not participants:
+        return None
+    return ImportedTotals(events=events, participants=participants)
+
+
+# --- Names staff write in their files: kinds of event and programmes -------------------------
+
+# Words staff use for a kind of event in activity reports (ru/kk), folded; the nearest kind.
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    Event.Kind.MEETING: (
+        "встреча", "кездесу", "собрание", "жиналыс", "заседание", "отырыс", "съезд", "сессия",
+        "слет", "слёт",
+    ),
+    Event.Kind.FESTIVAL: (
+        "фестиваль", "праздник", "мереке", "мерекелік", "ярмарка", "жәрмеңке", "фестивалі",
+    ),
+    Event.Kind.TRAINING: (
+        "семинар", "тренинг", "мастер класс", "вебинар", "практикум", "оқыту", "обучение",
+        "шеберлік сыныбы",
+    ),
+    Event.Kind.COURSE: ("курс", "курсы", "курстар"),
+    Event.Kind.CONCERT: ("концерт", "спектакль", "қойылым", "театр", "кино", "показ фильма"),
+    Event.Kind.SPORTS: (
+        "спорт", "спортивное", "соревнование", "турнир", "спартакиада", "жарыс", "эстафета",
+        "марафон",
+    ),
+    Event.Kind.PREVENTION_TALK: (
+        "беседа", "лекция", "профилактика", "профилактическая", "әңгіме", "дәріс", "әңгімелесу",
+    ),
+    Event.Kind.CONSULTATION: (
+        "консультация", "кеңес беру", "прием граждан", "приём граждан", "азаматтарды қабылдау",
+    ),
+    Event.Kind.VOLUNTEERING: (
+        "акция", "акциясы", "волонтер", "волонтерская", "еріктілер", "субботник", "сенбілік",
+        "благотворительная", "қайырымдылық",
+    ),
+    Event.Kind.EXHIBITION: ("выставка", "көрме", "экспозиция", "музей"),
+    Event.Kind.ROUND_TABLE: (
+        "круглый стол", "дөңгелек үстел", "конференция", "форум", "дискуссия", "дебаты",
+        "пікірталас", "диалог", "панельная",
+    ),
+    Event.Kind.COMPETITION: (
+        "конкурс", "олимпиада", "викторина", "байқау", "сайыс", "чемпионат", "квиз",
+    ),
+}  # fmt: skip
+_VOWELS = frozenset("аеиоуыэюяaeiou")
+
+
+def _stem(word: str) -> str:
+    """A word without its last vowel, so that "встреча" also finds "встречи" and "встреч"."""
+    return word[:-1] if len(word) > 4 and word[-1] in _VOWELS else word
+
+
+@functools.cache
+def _kind_keys() -> dict[str, str]:
+    """Folded code, kk/ru/en label and staff word → kind code (the labels in the active
+    catalogues)."""
+    keys: dict[str, str] = {}
+    for code, words in _KIND_WORDS.items():
+        for word in words:
+            keys.setdefault(match_key(word), code)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in Event.Kind.choices:
+                keys[match_key(str(label))] = code
+    for code in Event.Kind.values:
+        keys[match_key(code)] = code
+        keys[match_key(code.replace("_", " "))] = code
+    return keys
+
+
+def event_kind_by_label(text: str) -> str | None:
+    """The kind of event a cell names: its code or label in kk/ru/en (any case), or the
+    nearest kind for the words staff write ("концерт", "круглый стол", "кездесу"…, also inside
+    a longer text: the word met first wins); None when nothing fits."""
+    key = match_key(text)
+    if not key:
+        return None
+    keys = _kind_keys()
+    if key in keys:
+        return keys[key]
+    words = key.split()
+    best: tuple[int, int, str] | None = None
+    for phrase, code in keys.items():
+        stems = [_stem(part) for part in phrase.split()]
+        for start in range(len(words) - len(stems) + 1):
+            if all(words[start + offset].startswith(stem) for offset, stem in enumerate(stems)):
+                found = (start, -len(phrase), code)
+                if best is None or found < best:
+                    best = found
+                break
+    return best[2] if best is not None else None
+
+
+# Words around a programme's name in staff's files: «Программа «Мың бала»», "проект ...".
+_PROGRAMME_WORDS = frozenset(
+    match_key(word)
+    for word in (
+        "программа", "бағдарлама", "бағдарламасы", "проект", "жоба", "жобасы", "programme",
+        "program", "project",
+    )
+)  # fmt: skip
+_QUOTES = re.compile(r"[«»\"“”„‟'’‘`]")
+
+
+def _programme_key(text: str) -> str:
+    words = match_key(_QUOTES.sub(" ", text)).split()
+    while words and words[0] in _PROGRAMME_WORDS:
+        words.pop(0)
+    while words and words[-1] in _PROGRAMME_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def programme_by_label(
+    text: str, *, programmes: Iterable[Programme] | None = None
+) -> Programme | None:
+    """The programme a cell names: its code or its name in kk/ru/en, folded (case, Kazakh
+    letters typed as Russian), quotes and the word "programme"/"project" around it ignored:
+    «Мың бала», "Мын бала" and "программа Мың бала" are one. ``programmes`` (all of them
+    when not given, one query) lets a caller reading many rows ask once."""
+    key = _programme_key(text)
+    if not key:
+        return None
+    candidates = list(programmes) if programmes is not None else list(Programme.objects.all())
+    for programme in candidates:
+        names = [programme.code, programme.code.replace("_", " ").replace("-", " ")]
+        names += [getattr(programme, f"name_{lang}", "") or "" for lang in ("kk", "ru", "en")]
+        if key in {_programme_key(name) for name in names if name}:
+            return programme
+    return None

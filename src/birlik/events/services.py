@@ -28,19 +28,24 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access import policies
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_record, diff, snapshot
-from birlik.core import kpi, uploads
+from birlik.core import cleaning, kpi, uploads
+from birlik.core.cleaning import clean_text, match_key
 from birlik.core.errors import DomainError
 from birlik.core.text import fold
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Organisation
+from birlik.registry.services import ImportSummary
 
 from .models import (
+    FOUNDING_YEAR,
     Audience,
     Event,
     EventAttachment,
     EventFiguresBuilt,
     EventMonthFigure,
     EventReport,
+    HistoricalFigure,
+    Programme,
     Registration,
 )
 
@@ -162,11 +167,18 @@ def event_figures_rebuild() -> int:
 
 
 def normalise_phone(phone: str) -> str:
-    """Kazakhstan numbers in one form: +7 and ten digits (8 7xx… and 7xx… are the same)."""
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) == 11 and digits[0] in "78":
-        digits = digits[1:]
-    return "+7" + digits if len(digits) == 10 else ("+" + digits if digits else "")
+    """Kazakhstan numbers in one form: +7 and ten digits (8 7xx… and 7xx… are the same), by
+    ``core.cleaning.normalise_phone``; "" for no number, and a number it refuses kept as its
+    digits (so that it still names the same person each time)."""
+    if not clean_text(phone):
+        return ""
+    try:
+        return cleaning.normalise_phone(phone)
+    except ValueError:
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) == 11 and digits[0] in "78":
+            digits = digits[1:]
+        return "+7" + digits if len(digits) == 10 else ("+" + digits if digits else "")
 
 
 def participant_key(*, phone: str = "", email: str = "", full_name: str = "") -> str:
@@ -626,6 +638,28 @@ def attendance_sheet_apply(*, actor: User, event: Event, rows: Sequence[SheetRow
 
 
 @transaction.atomic
+def attendance_sheet_record(
+    *, actor: User, event: Event, rows: Sequence[SheetRow], scan: Any = None
+) -> SheetSummary:
+    """A paper sign-in sheet with, if given, the scan of the signed sheet (a photo or a PDF)
+    kept as evidence among the event's documents: both are recorded or neither."""
+    if scan is not None:
+        # Refused before anything is written: only a photo or a PDF within the limit.
+        uploads.check_file(scan, kinds=uploads.PDF_JPEG_PNG, max_bytes=uploads.ATTACHMENT_LIMIT)
+    summary = attendance_sheet_apply(actor=actor, event=event, rows=rows)
+    if scan is not None:
+        attachment_add(
+            actor=actor,
+            event=event,
+            uploaded_file=scan,
+            kind=EventAttachment.Kind.DOCUMENT,
+            caption=gettext("Signed sign-in sheet, %(date)s")
+            % {"date": timezone.localdate(event.starts_at).strftime("%d.%m.%Y")},
+        )
+    return summary
+
+
+@transaction.atomic
 def event_report_submit(
     *,
     actor: User,
@@ -742,6 +776,354 @@ def attachment_add(
         attachment.file.storage.delete(stored)
         raise
     return attachment
+
+
+# --- Imports: past events and yearly totals from earlier records ----------------------------
+
+# Bounds that catch a mistyped number (an extra zero, a date typed into the count column).
+MAX_EVENT_PARTICIPANTS = 1_000_000
+MAX_YEAR_EVENTS = 1_000_000
+MAX_YEAR_PARTICIPANTS = 100_000_000
+TITLE_MAX = 300
+PLACE_MAX = 300
+_KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+_CYRILLIC_LETTERS = re.compile("[\u0400-\u04ff]")
+
+
+@dataclass(frozen=True)
+class EventImportSummary(ImportSummary):
+    """What an import did: rows created, changed, and left as they were (already recorded)."""
+
+    unchanged: int = 0
+
+
+class EventImportRowError(EventError):
+    """A row broke a rule when applied: the whole call is rolled back."""
+
+    def __init__(self, *, line: int, message: Any, field: str | None = None) -> None:
+        super().__init__(
+            _("Row %(line)s: %(message)s") % {"line": line, "message": message}, field=field
+        )
+        self.line = line
+
+
+@dataclass(frozen=True)
+class HistoricalRow:
+    """One line of a past figures spreadsheet: a body's events and participants of a year."""
+
+    line: int
+    organisation: Organisation
+    year: int
+    programme: Programme | None
+    events: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class PastEventRow:
+    """One event of a regional activity report, already held."""
+
+    line: int
+    organiser: Organisation
+    title: str
+    date: datetime.date
+    kind: str
+    programme: Programme | None
+    participants: int
+    place: str = ""
+
+
+def historical_row_problems(row: HistoricalRow) -> list[str]:
+    """What is wrong with a yearly total (translated), empty when it can be imported: the year
+    lies from the Assembly's founding (1995) to last year, and the numbers are plausible."""
+    problems: list[str] = []
+    last = timezone.localdate().year - 1
+    if not FOUNDING_YEAR <= row.year <= last:
+        problems.append(
+            gettext(
+                "The year must be from %(first)s to %(last)s: the figures of this year are "
+                "counted from the events recorded in Birlik."
+            )
+            % {"first": FOUNDING_YEAR, "last": last}
+        )
+    if row.events < 0:
+        problems.append(gettext("The number of events cannot be negative."))
+    elif row.events > MAX_YEAR_EVENTS:
+        problems.append(_too_large(row.events))
+    if row.participants < 0:
+        problems.append(gettext("The number of participants cannot be negative."))
+    elif row.participants > MAX_YEAR_PARTICIPANTS:
+        problems.append(_too_large(row.participants))
+    if row.events == 0 and row.participants > 0:
+        problems.append(
+            gettext("Participants are given but no events: give the number of events held.")
+        )
+    return problems
+
+
+def _too_large(value: int) -> str:
+    return gettext("%(value)s is too large here: check the number.") % {"value": value}
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def past_event_problems(row: PastEventRow) -> list[str]:
+    """What is wrong with a past event (translated), empty when it can be imported: a title, a
+    date from 1995 to today, a known kind, a plausible number of participants, an organiser
+    with a region that was open on that date."""
+    problems: list[str] = []
+    title = clean_text(row.title)
+    if not title:
+        problems.append(gettext("Give the title of the event."))
+    elif len(title) > TITLE_MAX:
+        problems.append(
+            gettext("The title is too long: shorten it to %(count)s characters.")
+            % {"count": TITLE_MAX}
+        )
+    if row.date > timezone.localdate():
+        problems.append(
+            gettext("The date %(date)s is in the future: only events already held are imported.")
+            % {"date": _day(row.date)}
+        )
+    elif row.date.year < FOUNDING_YEAR:
+        problems.append(
+            gettext("The date %(date)s is before %(year)s, when the Assembly was founded.")
+            % {"date": _day(row.date), "year": FOUNDING_YEAR}
+        )
+    if row.kind not in Event.Kind.values:
+        problems.append(gettext("Choose the kind of event from the list."))
+    if row.participants < 0:
+        problems.append(gettext("The number of participants cannot be negative."))
+    elif row.participants > MAX_EVENT_PARTICIPANTS:
+        problems.append(_too_large(row.participants))
+    if len(clean_text(row.place)) > PLACE_MAX:
+        problems.append(
+            gettext("The place is too long: shorten it to %(count)s characters.")
+            % {"count": PLACE_MAX}
+        )
+    if row.organiser.region_id is None:
+        problems.append(
+            gettext(
+                "The organiser has no region: record the events of a national body one by one "
+                "in the workspace, with their region."
+            )
+        )
+    closed_on = row.organiser.closed_on
+    if closed_on is not None and row.date > closed_on:
+        problems.append(
+            gettext("The organiser was closed on %(date)s, before this event.")
+            % {"date": _day(closed_on)}
+        )
+    return problems
+
+
+def _require_each(actor: User, permission: str, bodies: Iterable[Organisation]) -> None:
+    checked: set[int] = set()
+    for body in bodies:
+        if body.pk not in checked:
+            policies.require(actor, permission, body)
+            checked.add(body.pk)
+
+
+@transaction.atomic
+def historical_figures_import(
+    *, actor: User, rows: Sequence[HistoricalRow], source: str = ""
+) -> EventImportSummary:
+    """Yearly totals of earlier records, one per year, body and programme: a new one is added,
+    one already imported is replaced (left alone when equal); all rows or none."""
+    _require_each(actor, "registry.import", (row.organisation for row in rows))
+    source = clean_text(source)[:255]
+    existing = {
+        (figure.year, figure.organisation_id, figure.programme_id): figure
+        for figure in HistoricalFigure.objects.select_for_update().filter(
+            year__in={row.year for row in rows},
+            organisation__in={row.organisation.pk for row in rows},
+        )
+    }
+    seen: dict[tuple[int, int, int | None], int] = {}
+    created = changed = unchanged = 0
+    now = timezone.now()
+    for row in rows:
+        problems = historical_row_problems(row)
+        if problems:
+            raise EventImportRowError(line=row.line, message=" ".join(problems))
+        key = (row.year, row.organisation.pk, row.programme.pk if row.programme else None)
+        if key in seen:
+            raise EventImportRowError(
+                line=row.line,
+                message=_(
+                    "The same body, year and programme are already on row %(line)s: give each "
+                    "year's total once."
+                )
+                % {"line": seen[key]},
+            )
+        seen[key] = row.line
+        figure = existing.get(key)
+        if figure is not None and (figure.events_count, figure.participants) == (
+            row.events,
+            row.participants,
+        ):
+            unchanged += 1
+            continue
+        before: list[int | None] = [None, None]
+        if figure is None:
+            figure = HistoricalFigure(
+                year=row.year, organisation=row.organisation, programme=row.programme
+            )
+            created += 1
+        else:
+            before = [figure.events_count, figure.participants]
+            changed += 1
+        figure.events_count = row.events
+        figure.participants = row.participants
+        figure.source = source
+        figure.imported_by = actor
+        figure.imported_at = now
+        figure.save()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE if before[0] is None else AuditEntry.Action.UPDATE,
+            obj=figure,
+            organisation_path=row.organisation.path,
+            changes={
+                "events": [before[0], row.events],
+                "participants": [before[1], row.participants],
+            },
+            note=source,
+        )
+    if created or changed:
+        transaction.on_commit(kpi.invalidate)
+    return EventImportSummary(created=created, changed=changed, unchanged=unchanged)
+
+
+def _title_field(title: str) -> str:
+    """The language a title is written in, as far as its letters tell: Kazakh letters → kk,
+    other Cyrillic → ru, Latin → en (the other languages fall back to it)."""
+    if _KAZAKH_LETTERS.search(title):
+        return "title_kk"
+    if _CYRILLIC_LETTERS.search(title):
+        return "title_ru"
+    return "title_en" if re.search("[A-Za-z]", title) else "title_kk"
+
+
+def _past_times(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """10:00–12:00 local time that day; an event of today ends no later than now."""
+    zone = timezone.get_current_timezone()
+    starts = datetime.datetime.combine(day, datetime.time(10), tzinfo=zone)
+    ends = starts + datetime.timedelta(hours=2)
+    now = timezone.now()
+    if ends > now:
+        ends = max(now, datetime.datetime.combine(day, datetime.time.min, tzinfo=zone))
+        starts = min(starts, ends)
+    return starts, ends
+
+
+def _recorded_titles(rows: Sequence[PastEventRow]) -> set[tuple[int, datetime.date, str]]:
+    """(organiser, day, folded title) of the events already recorded on the rows' days."""
+    if not rows:
+        return set()
+    zone = timezone.get_current_timezone()
+    first = min(row.date for row in rows)
+    last = max(row.date for row in rows) + datetime.timedelta(days=1)
+    recorded = Event.objects.filter(
+        organiser__in={row.organiser.pk for row in rows},
+        starts_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=zone),
+        starts_at__lt=datetime.datetime.combine(last, datetime.time.min, tzinfo=zone),
+    ).values_list("organiser_id", "starts_at", *(f"title_{lang}" for lang in LANGS))
+    keys: set[tuple[int, datetime.date, str]] = set()
+    for organiser_id, starts_at, *titles in recorded:
+        day = timezone.localtime(starts_at, zone).date()
+        keys.update((organiser_id, day, match_key(title)) for title in titles if title)
+    return keys
+
+
+def past_event_recorded(row: PastEventRow) -> bool:
+    """An event of the same organiser, day and title (folded) is already recorded."""
+    key = (row.organiser.pk, row.date, match_key(clean_text(row.title)))
+    return key in _recorded_titles([row])
+
+
+def historical_figure_current(row: HistoricalRow) -> tuple[int, int] | None:
+    """(events, participants) already imported for the row's year, body and programme."""
+    found = (
+        HistoricalFigure.objects.filter(
+            year=row.year, organisation=row.organisation, programme=row.programme
+        )
+        .values_list("events_count", "participants")
+        .first()
+    )
+    return (found[0], found[1]) if found is not None else None
+
+
+@transaction.atomic
+def past_events_import(
+    *, actor: User, rows: Sequence[PastEventRow], source: str = ""
+) -> EventImportSummary:
+    """Events already held, from activity reports: each recorded as held and reported with its
+    number of participants; one already recorded (same organiser, day and title) is left as it
+    is, so a file imported twice changes nothing. All rows or none."""
+    _require_each(actor, "events.add_event", (row.organiser for row in rows))
+    recorded = _recorded_titles(rows)
+    now = timezone.now()
+    note = clean_text(source)[:300]
+    created_events: list[Event] = []
+    unchanged = 0
+    for row in rows:
+        problems = past_event_problems(row)
+        if problems:
+            raise EventImportRowError(line=row.line, message=" ".join(problems))
+        title = clean_text(row.title)
+        key = (row.organiser.pk, row.date, match_key(title))
+        if key in recorded:
+            unchanged += 1
+            continue
+        recorded.add(key)
+        starts, ends = _past_times(row.date)
+        event = Event(
+            organiser=row.organiser,
+            programme=row.programme,
+            kind=row.kind,
+            format=Event.Format.IN_PERSON,
+            region_id=row.organiser.region_id,
+            district_id=row.organiser.district_id,
+            address_kk=clean_text(row.place) or row.organiser.address,
+            starts_at=starts,
+            ends_at=ends,
+            registration_required=False,
+            status=Event.Status.REPORTED,
+            reported_count=row.participants,
+            participants_total=row.participants,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        setattr(event, _title_field(title), title)
+        event.save()
+        EventReport.objects.create(
+            event=event,
+            held=True,
+            reported_count=row.participants,
+            submitted_by=actor,
+            submitted_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.IMPORT,
+            obj=event,
+            organisation_path=row.organiser.path,
+            changes={
+                "date": [None, row.date.isoformat()],
+                "kind": [None, row.kind],
+                "participants": [None, row.participants],
+            },
+            note=note,
+        )
+        created_events.append(event)
+    if created_events:
+        _changed(*created_events)
+    return EventImportSummary(created=len(created_events), changed=0, unchanged=unchanged)
 
 
 # --- Notices -----------------------------------------------------------------------------------

@@ -607,11 +607,48 @@ def attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBa
     )
 
 
+class _SheetUploadGuard(uploads.SizeLimitHandler):
+    """The early size guard of a sign-in sheet and its scan: each file stopped past its own
+    limit (the sheet: the imports' limit; the scan: the attachments' one)."""
+
+    LIMITS: dict[str, uploads.Limit] = {
+        "file": uploads.IMPORT_LIMIT,
+        "scan": uploads.ATTACHMENT_LIMIT,
+    }
+
+    def __init__(self, request: HttpRequest) -> None:
+        super().__init__(request, limit=uploads.IMPORT_LIMIT, max_files=len(self.LIMITS))
+        self.field = "file"
+
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
+        self.field = field_name
+        self.limit = self.LIMITS.get(field_name, uploads.IMPORT_LIMIT)
+        super().new_file(field_name, *args, **kwargs)
+
+    def _declared_too_large(self, max_bytes: int) -> bool:
+        fields = getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None)
+        files = sum(uploads.limit_bytes(limit) for limit in self.LIMITS.values())
+        return fields is not None and self.declared > files + fields
+
+
+def _sheet_refusal(request: HttpRequest) -> tuple[str, str] | None:
+    """(field, message) when the guard stopped the upload."""
+    guard = next((h for h in request.upload_handlers if isinstance(h, _SheetUploadGuard)), None)
+    reason = uploads.refusal(request)
+    if guard is None or reason is None:
+        return None
+    if reason == uploads.TOO_MANY:
+        message = uploads.refusal_message(request, guard.limit, max_files=guard.max_files)
+        return "file", message or ""
+    field = guard.field if guard.field in guard.LIMITS else "file"
+    return field, uploads.too_large_message(guard.LIMITS[field], split=field == "file")
+
+
 @csrf_exempt
 @events_view
 def sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
-    # The registry import's size guard, placed before the body is read (see attachment_add).
-    uploads.guard_upload_size(request, uploads.IMPORT_LIMIT)
+    # The size guard, placed before the body is read (see attachment_add).
+    request.upload_handlers.insert(0, _SheetUploadGuard(request))
     return _sheet(request, pk)
 
 
@@ -623,10 +660,12 @@ def _sheet(request: HttpRequest, pk: int) -> HttpResponse:
     summary: services.SheetSummary | None = None
     problems: list[str] = []
     if request.method == "POST":
-        if refused := uploads.refusal_message(request, uploads.IMPORT_LIMIT, split=True):
+        if refused := _sheet_refusal(request):
+            field, message = refused
             form = forms.SheetForm(request.POST, {})
             form.is_valid()
-            form.errors["file"] = form.error_class([refused])
+            form.errors.pop("file", None)
+            form.errors[field] = form.error_class([message])
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -635,12 +674,14 @@ def _sheet(request: HttpRequest, pk: int) -> HttpResponse:
                         [uploads.too_large_message(uploads.IMPORT_LIMIT, split=True)]
                     )
                 rows = sheets.read_sheet(upload.read())
-                summary = services.attendance_sheet_apply(
-                    actor=_actor(request), event=event, rows=rows
+                summary = services.attendance_sheet_record(
+                    actor=_actor(request), event=event, rows=rows, scan=form.cleaned_data["scan"]
                 )
             except sheets.SheetError as error:
                 problems = error.messages
                 form.add_error("file", _("Nothing was recorded. Fix the file and upload it again."))
+            except uploads.UploadError as error:
+                form.add_error("scan", str(error.message))
             except DomainError as error:
                 form.add_error("file", str(error.message))
             else:
@@ -648,5 +689,11 @@ def _sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/sheet.html",
-        {"event": event, "form": form, "summary": summary, "problems": problems},
+        {
+            "event": event,
+            "form": form,
+            "summary": summary,
+            "problems": problems,
+            "scan_kept": summary is not None and form.cleaned_data.get("scan") is not None,
+        },
     )

@@ -1,4 +1,5 @@
-"""The IIN (individual identification number): validation and a keyed digest for matching."""
+"""The IIN (individual identification number): validation and a keyed digest for matching.
+The checksum itself lives in ``birlik.core.cleaning`` (imports read IINs before the registry)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_WEIGHTS_FIRST = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+from birlik.core.cleaning import iin_check_digit as check_digit
+from birlik.core.cleaning import iin_checksum_ok
+
+__all__ = [
+    "IIN_ERRORS",
+    "IinFacts",
+    "check_digit",
+    "iin_digest",
+    "iin_error",
+    "make_iin",
+    "validate_iin",
+]
+
 # 7th digit: century of birth and sex.
 _CENTURY = {"1": (1800, "m"), "2": (1800, "f"), "3": (1900, "m"), "4": (1900, "f"),
             "5": (2000, "m"), "6": (2000, "f")}  # fmt: skip
@@ -22,16 +34,6 @@ _CENTURY = {"1": (1800, "m"), "2": (1800, "f"), "3": (1900, "m"), "4": (1900, "f
 class IinFacts:
     birth_date: datetime.date
     sex: str
-
-
-def check_digit(first11: str) -> int | None:
-    """The 12th digit for 11 digits, or None when both weightings give 10 (no valid IIN)."""
-    digits = [int(ch) for ch in first11]
-    for weights in (_WEIGHTS_FIRST, _WEIGHTS_SECOND):
-        control = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-        if control != 10:
-            return control
-    return None
 
 
 # Each way an IIN can be wrong, by code: a dry-run file keeps the code, never the number.
@@ -60,7 +62,7 @@ def validate_iin(value: str) -> IinFacts:
         birth = datetime.date(century[0] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
     except ValueError:
         raise ValidationError(IIN_ERRORS["iin_date"], code="iin_date") from None
-    if check_digit(value[:11]) != int(value[11]):
+    if not iin_checksum_ok(value):
         raise ValidationError(IIN_ERRORS["iin_checksum"], code="iin_checksum")
     return IinFacts(birth_date=birth, sex=century[1])
 

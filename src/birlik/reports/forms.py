@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core import kpi
+from birlik.events.models import FOUNDING_YEAR
 from birlik.geo.models import Region
 from birlik.registry.models import OrganisationKind
 
 MAX_SPAN_DAYS = 5 * 366
-FIRST_YEAR = 2000
+FIRST_YEAR = FOUNDING_YEAR  # yearly totals imported from earlier records go back so far
+PLAN_FIRST_YEAR = 2000  # plans: ``services.plan_create`` takes years from 2000
 
 
 class DateInput(forms.DateInput):
@@ -159,7 +161,7 @@ class FigureFilterForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=PLAN_FIRST_YEAR, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300)
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 
 from birlik.core import kpi
 from birlik.core.templatetags.birlik_format import LOCALES
+from birlik.events.queries import imported_totals
 from birlik.geo.models import District, Region
 from birlik.registry.models import OrganisationKind
 
@@ -239,6 +240,8 @@ def dashboard_figures(
                                           # single-number indicators of other apps
           "indicators": [figure, ...],    # with every=True: every registered indicator
                                           # (cubes aside), in registry order; else []
+          "imported": ImportedTotals | None,  # yearly totals imported from earlier records
+                                          # that the figures include (``.note`` says so)
           "cubes": {                      # the charts, per cube indicator key
               "<key>": {
                   "name": str, "unit": str, "total": float,
@@ -328,6 +331,7 @@ def dashboard_figures(
         "headline": headline,
         "indicators": indicators,
         "cubes": cubes,
+        "imported": imported_totals(period=period, region=region, kind=kind),
     }
 
 

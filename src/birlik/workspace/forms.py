@@ -13,9 +13,9 @@ from birlik.core.forms import DateInput
 from birlik.core.forms import show_domain_error as show_domain_error  # re-exported: views
 from birlik.geo.forms import DistrictChoiceField
 from birlik.geo.models import District, Region
+from birlik.imports import kinds as import_kinds
+from birlik.imports.models import ImportJob
 from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
-
-from . import importing
 
 
 class BodyFilterForm(forms.Form):
@@ -249,17 +249,131 @@ class ImportForm(forms.Form):
     # The file comes last: if an upload is stopped for its size, the fields before it are kept.
     import_kind = forms.ChoiceField(
         label=_("What the file holds"),
-        choices=list(importing.KINDS.items()),
+        choices=[(code, kind.label) for code, kind in import_kinds.KINDS.items()],
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
         label=_("Spreadsheet (XLSX or CSV)"),
-        allow_empty_file=True,  # read_table says so in its own words
+        allow_empty_file=True,  # the reader says so in its own words
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "At most %(size)s MB; the first row holds the column names of the template."
+            "At most %(size)s MB. The file may keep its title, its own column names (in "
+            "Kazakh, Russian or English) and its totals: you choose the columns next."
         ) % {"size": uploads.limit_megabytes(uploads.IMPORT_LIMIT)}
+
+
+def _default_field(key: str) -> forms.Field:
+    """The field of the column step that gives one value to every row of a file."""
+    from birlik.events.models import Event, Programme
+
+    if key == "role":
+        return forms.ChoiceField(
+            label=_("Role of every member"), choices=Membership.Role.choices, required=False
+        )
+    if key == "start_date":
+        return forms.DateField(
+            label=_("Start of term, when the file has none"), widget=DateInput(), required=False
+        )
+    if key == "consent_date":
+        return forms.DateField(
+            label=_("Written consents to personal data processing were collected on"),
+            help_text=_(
+                "Give it only if you hold a signed consent of every new person in the file."
+            ),
+            widget=DateInput(),
+            required=False,
+        )
+    if key == "kind":
+        return forms.ChoiceField(
+            label=_("Kind, when the file has none"),
+            choices=[("", "—")]
+            + [(k.code, k.name) for k in OrganisationKind.objects.filter(is_active=True)],
+            required=False,
+        )
+    if key == "event_kind":
+        return forms.ChoiceField(
+            label=_("Kind of event, when the file has none"),
+            choices=[("", "—"), *Event.Kind.choices],
+            required=False,
+        )
+    if key == "region":
+        return forms.ChoiceField(
+            label=_("Region, when the file has none"),
+            choices=[("", "—")] + [(r.iso, r.name) for r in Region.objects.all()],
+            required=False,
+        )
+    if key == "programme":
+        return forms.ChoiceField(
+            label=_("Programme of every row, when the file has none"),
+            choices=[("", "—")] + [(p.code, p.name) for p in Programme.objects.all()],
+            required=False,
+        )
+    if key == "year":
+        return forms.IntegerField(
+            label=_("Year of every row, when the file has none"),
+            min_value=1995,
+            max_value=timezone.localdate().year,
+            required=False,
+        )
+    raise KeyError(key)
+
+
+class ColumnsForm(forms.Form):
+    """The column step: which row holds the column names, which Birlik field each column is,
+    values for every row, and how to import."""
+
+    header_line = forms.IntegerField(
+        label=_("Row with the column names"), min_value=1, max_value=40
+    )
+    mode = forms.ChoiceField(
+        label=_("How to import"),
+        choices=ImportJob.Mode.choices,
+        widget=forms.RadioSelect,
+        initial=ImportJob.Mode.PARTIAL,
+    )
+
+    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.job = job
+        kind = import_kinds.KINDS[job.kind]
+        choices = [("", _("— not imported —"))] + [(spec.key, spec.label) for spec in kind.fields]
+        self.initial.setdefault("header_line", job.header_line or 1)
+        self.initial.setdefault("mode", job.mode)
+        self.columns: list[tuple[int, str, str]] = []
+        for index, text in enumerate(job.header):
+            name = f"col_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=text or _("Column %(number)s") % {"number": index + 1},
+                choices=choices,
+                required=False,
+            )
+            self.initial.setdefault(name, job.mapping.get(str(index), ""))
+            self.columns.append((index, name, text))
+        self.default_names: list[str] = []
+        for key in kind.defaults:
+            form_key = "event_kind" if (job.kind == "events" and key == "kind") else key
+            self.fields[f"default_{key}"] = _default_field(form_key)
+            value = job.defaults.get(key)
+            if value:
+                self.initial.setdefault(f"default_{key}", value)
+            self.default_names.append(f"default_{key}")
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            str(index): self.cleaned_data.get(name) or "" for index, name, _text in self.columns
+        }
+
+    def defaults(self) -> dict[str, str]:
+        result = {}
+        for name in self.default_names:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            result[name.removeprefix("default_")] = (
+                value.isoformat() if hasattr(value, "isoformat") else str(value)
+            )
+        return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -18,12 +18,19 @@ urlpatterns = [
         views.members_export,
         name="members_export",
     ),
-    path("bodies/<int:pk>/import/", views.import_upload, name="import"),
+    path("bodies/<int:pk>/import/", import_views.import_upload, name="import"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
-    path("imports/template/<str:import_kind>/", views.import_template, name="import_template"),
-    path("imports/<str:token>/", views.import_review, name="import_review"),
-    path("imports/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
+    path(
+        "imports/template/<str:import_kind>/",
+        import_views.import_template,
+        name="import_template",
+    ),
+    path("imports/<str:token>/", import_views.import_review, name="import_review"),
+    path("imports/<str:token>/columns/", import_views.import_columns, name="import_columns"),
+    path("imports/<str:token>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<str:token>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("imports/<str:token>/rejected/", import_views.import_rejected, name="import_rejected"),
 ]

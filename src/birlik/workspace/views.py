@@ -25,13 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
 
 from birlik.access import policies
 from birlik.access.decorators import staff_view as workspace_view
 from birlik.access.services import audit_read
-from birlik.core import uploads
 from birlik.core.errors import DomainError
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
@@ -45,8 +42,6 @@ View = Callable[..., HttpResponseBase]
 FORMATS = {"csv", "xlsx"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
-IMPORT_PAGE_SIZE = 200
-SESSION_IMPORTS = "workspace_imports"
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -561,143 +556,3 @@ def members_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         filename="members",
         title="members",
     )
-
-
-# --- Imports --------------------------------------------------------------------------------
-
-
-@workspace_view
-def import_template(request: HttpRequest, import_kind: str) -> HttpResponseBase:
-    if import_kind not in importing.KINDS:
-        raise Http404
-    return _download(
-        header=importing.COLUMNS[import_kind],
-        rows=[],
-        fmt="xlsx",
-        filename=f"template-{import_kind}",
-        title=import_kind,
-    )
-
-
-@csrf_exempt
-@workspace_view
-def import_upload(request: HttpRequest, pk: int) -> HttpResponseBase:
-    # The size guard must be in place before the body is read, so the CSRF check (which reads
-    # the form) runs just after, in ``_import_upload``.
-    uploads.guard_upload_size(request, uploads.IMPORT_LIMIT)
-    return _import_upload(request, pk)
-
-
-@csrf_protect
-def _import_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _body(request, pk)
-    policies.require(request.user, "registry.import", organisation)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if refused := uploads.refusal_message(request, uploads.IMPORT_LIMIT, split=True):
-            form = forms.ImportForm(request.POST, {})
-            form.is_valid()
-            form.errors["file"] = form.error_class([refused])
-        elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                if upload.size > uploads.limit_bytes(uploads.IMPORT_LIMIT):
-                    raise importing.ImportFileError(
-                        uploads.too_large_message(uploads.IMPORT_LIMIT, split=True)
-                    )
-                table = importing.read_table(
-                    upload.read(), import_kind=form.cleaned_data["import_kind"]
-                )
-            except importing.ImportFileError as error:
-                form.add_error("file", error.message)
-            else:
-                if form.cleaned_data["import_kind"] == importing.MEMBERS:
-                    table = importing.protect_iins(
-                        user=request.user, under=organisation, table=table
-                    )
-                token = importing.store(
-                    user_id=_user_id(request),
-                    import_kind=form.cleaned_data["import_kind"],
-                    under_id=organisation.pk,
-                    filename=upload.name or "",
-                    table=table,
-                )
-                tokens = request.session.get(SESSION_IMPORTS, [])[-9:]
-                request.session[SESSION_IMPORTS] = [*tokens, token]
-                return redirect("workspace:import_review", token=token)
-    return render(
-        request,
-        "workspace/import_upload.html",
-        {"form": form, "body": organisation, "kinds": importing.KINDS},
-    )
-
-
-def _stored_import(request: HttpRequest, token: str) -> tuple[dict[str, Any], Organisation]:
-    if token not in request.session.get(SESSION_IMPORTS, []):
-        raise Http404
-    payload = importing.load(token, user_id=_user_id(request))
-    if payload is None or payload.get("kind") not in importing.KINDS:
-        raise Http404
-    organisation = _body(request, int(payload["under"]))
-    policies.require(request.user, "registry.import", organisation)
-    return payload, organisation
-
-
-def _plan(request: HttpRequest, payload: dict[str, Any], organisation: Organisation) -> Any:
-    return importing.plan(
-        user=request.user, under=organisation, import_kind=payload["kind"], rows=payload["rows"]
-    )
-
-
-@workspace_view
-def import_review(request: HttpRequest, token: str) -> HttpResponse:
-    payload, organisation = _stored_import(request, token)
-    result = _plan(request, payload, organisation)
-    return render(
-        request,
-        "workspace/import_review.html",
-        {
-            "body": organisation,
-            "token": token,
-            "payload": payload,
-            "kind_label": importing.KINDS[payload["kind"]],
-            "result": result,
-            "page": _page(request, result.rows, size=IMPORT_PAGE_SIZE),
-            "can_confirm": result.rejected == 0 and bool(result.items),
-        },
-    )
-
-
-@require_POST
-@workspace_view
-def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    payload, organisation = _stored_import(request, token)
-    # The rows are checked again: the registry may have changed since the dry run.
-    result = _plan(request, payload, organisation)
-    review = reverse("workspace:import_review", kwargs={"token": token})
-    if result.rejected:
-        messages.error(
-            request, _("Some rows cannot be imported. Fix the file and upload it again.")
-        )
-        return redirect(review)
-    if not result.items:
-        messages.info(request, _("There is nothing to import: every row is already recorded."))
-        return redirect(review)
-    try:
-        summary = importing.apply(user=request.user, under=organisation, result=result)
-    except DomainError as error:
-        messages.error(
-            request,
-            _("Nothing was imported. %(message)s") % {"message": error.message},
-        )
-        return redirect(review)
-    importing.discard(token)
-    request.session[SESSION_IMPORTS] = [
-        t for t in request.session.get(SESSION_IMPORTS, []) if t != token
-    ]
-    messages.success(
-        request,
-        _("Import done: %(created)s rows added, %(changed)s rows changed.")
-        % {"created": summary.created, "changed": summary.changed},
-    )
-    return redirect("workspace:body", pk=organisation.pk)

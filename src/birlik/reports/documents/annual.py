@@ -56,6 +56,13 @@ class Section:
     def title(self) -> str:
         return self.region.name if self.region is not None else _("Kazakhstan")
 
+    @property
+    def imported_note(self) -> str:
+        """The note that the figures include yearly totals imported from earlier records, or
+        "" when they include none."""
+        imported = self.dashboard.get("imported")
+        return imported.note if imported is not None else ""
+
 
 @dataclass
 class ReportContent:
@@ -206,6 +213,12 @@ def write_pdf(content: ReportContent, target: Path) -> None:
         pdf.multi_cell(0, 8 if level == 0 else 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
+    def imported_note(section: Section) -> None:
+        if section.imported_note:
+            pdf.set_font(FONT_FAMILY, size=9)
+            pdf.multi_cell(0, 5, section.imported_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2)
+
     def figures_table(lines: list[FigureLine]) -> None:
         pdf.set_font(FONT_FAMILY, size=9)
         with pdf.table(
@@ -239,6 +252,7 @@ def write_pdf(content: ReportContent, target: Path) -> None:
         if content.main.region is None
         else _("Figures of %(region)s") % {"region": content.main.title}
     )
+    imported_note(content.main)
     figures_table(content.brief_lines(content.main))
 
     # Charts, then the map (national report).
@@ -265,6 +279,7 @@ def write_pdf(content: ReportContent, target: Path) -> None:
             if index:
                 pdf.add_page()
             heading(section.title, level=1)
+            imported_note(section)
             figures_table(content.brief_lines(section))
 
     pdf.output(str(target))
@@ -354,7 +369,7 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
         sheet.append([f"{content.title} · {section.title}"])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([_("Figures as of %(date)s.") % {"date": long_date(content.as_of)}])
-        sheet.append([])
+        sheet.append([section.imported_note] if section.imported_note else [])
         sheet.append(headers)
         for cell in sheet[4]:
             cell.font = bold
@@ -429,6 +444,8 @@ def write_docx(content: ReportContent, target: Path) -> None:
         else _("Figures of %(region)s") % {"region": content.main.title},
         level=1,
     )
+    if content.main.imported_note:
+        document.add_paragraph(content.main.imported_note)
     table(content.lines(content.main))
     if content.regions:
         document.add_page_break()
@@ -437,6 +454,8 @@ def write_docx(content: ReportContent, target: Path) -> None:
             if index:
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             document.add_heading(section.title, level=2)
+            if section.imported_note:
+                document.add_paragraph(section.imported_note)
             table(content.lines(section))
     document.save(str(target))
 

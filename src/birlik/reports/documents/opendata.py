@@ -208,7 +208,7 @@ def _events(_context: Context) -> Iterator[tuple[Any, ...]]:
 def published_years() -> list[int]:
     """This year and the years before it that have data, at most ``YEARS_PUBLISHED``."""
     from birlik.appeals.models import Appeal
-    from birlik.events.models import Event
+    from birlik.events.models import Event, HistoricalFigure
 
     this_year = timezone.localdate().year
     firsts = [
@@ -219,7 +219,12 @@ def published_years() -> list[int]:
         )
         if value is not None
     ]
-    first = min(timezone.localtime(value).year for value in firsts) if firsts else this_year
+    years = [timezone.localtime(value).year for value in firsts]
+    # Yearly totals imported from the records kept before Birlik are published with their year.
+    imported = HistoricalFigure.objects.aggregate(first=Min("year"))["first"]
+    if imported is not None:
+        years.append(imported)
+    first = min(years) if years else this_year
     first = max(first, this_year - YEARS_PUBLISHED + 1)
     return list(range(first, this_year + 1))
 

@@ -12,11 +12,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from birlik.core import kpi
+from birlik.events.models import FOUNDING_YEAR
 from birlik.geo.models import Region
 
 from .models import OpenDataRelease, ReportRun
 
-FIRST_YEAR = 2000
+FIRST_YEAR = FOUNDING_YEAR  # yearly totals imported from earlier records go back so far
 
 
 def year_figures(year: int, region: Region | None = None) -> dict[str, Any]:
@@ -32,12 +33,18 @@ def year_figures(year: int, region: Region | None = None) -> dict[str, Any]:
 
 
 def year_has_data(year: int, region: Region | None = None) -> bool:
-    """Something happened in the year: an event held or an appeal received (in the region)."""
+    """Something happened in the year: an event held, an appeal received or a yearly total
+    imported from earlier records (in the region)."""
     from birlik.appeals.kpis import received
     from birlik.events.kpis import held_events
+    from birlik.events.queries import historical_rows
 
     period = kpi.Period.year(year)
-    return held_events(period, region).exists() or received(period, region).exists()
+    return (
+        held_events(period, region).exists()
+        or received(period, region).exists()
+        or bool(historical_rows(period, region))
+    )
 
 
 def last_year() -> int:

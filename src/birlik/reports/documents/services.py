@@ -95,8 +95,8 @@ def report_run_request(
     """Queue the annual report of a year in one language; the job writes its files.
 
     Allowed to national administrators and analysts (any scope) and to regional coordinators
-    (their region). The year must lie between 2000 and this year and have data; asking again
-    while the same report is being generated returns that run.
+    (their region). The year must lie between 1995 (``queries.FIRST_YEAR``) and this year and
+    have data; asking again while the same report is being generated returns that run.
     """
     try:
         year = int(year)
