@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from birlik.imports.models import ImportJob, ImportRow
 from birlik.registry.iin import iin_digest
@@ -171,3 +172,69 @@ def test_an_iin_held_by_someone_else_is_a_conflict_never_a_link(coordinator, net
     assert row.status == "reject"
     assert any("registered under another name" in e for e in row.errors)
     assert kim.last_name not in " ".join(row.errors)
+
+
+def test_a_regional_activity_report_imports_the_events_held(coordinator, network):
+    from birlik.events.models import Event
+
+    review = check(coordinator, network.pavlodar, messy.events_report(), kind="events")
+
+    found = {row.line - 4: row for row in rows(review)}
+    for index, event in enumerate(messy.EVENTS_REPORT):
+        row = found[index]
+        if isinstance(event.participants, messy.Formula):
+            # A formula is read as its text, flagged, never computed: the count is refused.
+            assert row.status == "reject"
+            assert any("formula" in n for n in row.notes)
+            continue
+        assert row.status == "create", (event.title, row.errors)
+    assert any("Итого" in note for _line, note in review.context["job"].skipped)
+
+    confirm(coordinator, review)
+
+    for event in messy.EVENTS_REPORT:
+        if isinstance(event.participants, messy.Formula):
+            continue
+        stored = (
+            Event.objects.get(title_ru=event.title)
+            if Event.objects.filter(title_ru=event.title).exists()
+            else Event.objects.get(title_kk=event.title)
+        )
+        assert stored.kind == event.kind_expected
+        assert timezone.localtime(stored.starts_at).date() == event.date_expected
+        assert stored.participants_total == event.participants_expected
+        assert (stored.programme.code if stored.programme else "") == event.programme_expected
+
+    again = check(coordinator, network.pavlodar, messy.events_report(), kind="events")
+    assert again.context["job"].created == 0
+
+
+def test_past_yearly_figures_are_imported_and_counted_once(coordinator, network):
+    from birlik.events.models import HistoricalFigure
+
+    history = messy.history_rows()
+    review = check(coordinator, network.pavlodar, messy.history_figures(history), kind="history")
+
+    # A programme Birlik does not list is refused by name, never created.
+    unknown = [r for r in history if "Рухани" in r.programme]
+    assert unknown
+    refused = [r for r in rows(review) if r.status == "reject"]
+    assert len(refused) == len(unknown)
+    assert all("Unknown programme" in r.errors[0] for r in refused)
+    confirm(coordinator, review)
+
+    kept = [r for r in history if r not in unknown]
+    assert HistoricalFigure.objects.count() == len(kept)
+    for row in kept:
+        figure = HistoricalFigure.objects.get(
+            year=row.year_expected,
+            organisation__name_ru=row.body,
+            programme__isnull=not row.programme,
+        )
+        assert (figure.events_count, figure.participants) == (
+            row.events_expected,
+            row.participants_expected,
+        )
+    again = check(coordinator, network.pavlodar, messy.history_figures(history), kind="history")
+    assert again.context["job"].unchanged == len(kept)
+    assert again.context["job"].created == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,17 @@ def date_value(
         return None
 
 
+_COUNT = re.compile(r"^(\d[\d\s]*)\s*(?:чел(?:овек)?\.?|адам|кісі|people|persons?)?\.?$", re.I)
+
+
 def int_value(row: dict[str, str], key: str, label: Any, errors: list[str]) -> int | None:
-    value = row.get(key, "").replace(" ", "").strip()
+    """A count as staff write it: "1 200", "120 чел.", "35 адам"."""
+    value = row.get(key, "").strip()
     if not value:
         return None
+    if found := _COUNT.match(value):
+        value = found.group(1)
+    value = re.sub(r"\s", "", value)
     if not value.isdigit() or len(value) > 12:
         errors.append(
             _("%(column)s: “%(value)s” is not a whole number.")

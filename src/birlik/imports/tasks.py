@@ -187,29 +187,28 @@ def _commit(job: ImportJob) -> None:
             ctx.cache.pop(name, None)
         plans = {p.line: p for p in _replan(job, ctx, batch)}
         items = []
-        now_refused: list[ImportRow] = []
+        now_refused: list[ImportRow] = []  # the registry changed since the check
         for row in batch:
             plan = plans.get(row.line)
-            if plan is None or plan.item is None:
-                row.status = (
-                    ImportRow.Status.UNCHANGED if plan and plan.status != REJECT else REJECT
-                )
-                row.errors = (
-                    [str(e) for e in (plan.errors if plan else [])]
-                    or [_("This row can no longer be imported.")]
-                    if row.status == REJECT
-                    else []
-                )
-                now_refused.append(row)
-            else:
+            if plan is not None and plan.item is not None:
                 items.append(plan.item)
+                continue
+            if plan is not None and plan.status != REJECT:
+                row.status, row.errors = ImportRow.Status.UNCHANGED, []
+            else:
+                row.status = ImportRow.Status.REJECT
+                row.errors = [str(e) for e in (plan.errors if plan else [])] or [
+                    _("This row can no longer be imported.")
+                ]
+            now_refused.append(row)
+        refused_ids = {row.pk for row in now_refused}
         started = time.monotonic()
         with transaction.atomic():
             if items:
                 kind.apply(ctx, items)
-            ImportRow.objects.filter(pk__in=[r.pk for r in batch if r not in now_refused]).update(
-                committed=True
-            )
+            ImportRow.objects.filter(
+                pk__in=[r.pk for r in batch if r.pk not in refused_ids]
+            ).update(committed=True)
             if now_refused:
                 ImportRow.objects.bulk_update(now_refused, ["status", "errors"])
             rejected = sum(1 for r in now_refused if r.status == REJECT)
