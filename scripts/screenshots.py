@@ -133,6 +133,8 @@ def _import_shots(page: Any, base: str, out: Path, language: str) -> list[Path]:
     page.locator("main table a").first.click()
     page.wait_for_load_state("networkidle")
     page.goto(page.url.rstrip("/") + "/import/", wait_until="networkidle")
+    upload = out / f"import-upload-{language}.png"
+    page.screenshot(path=str(upload), full_page=True)
     page.locator("input[name=import_kind][value=members]").check()
     page.set_input_files(
         "input[name=file]",
@@ -158,7 +160,7 @@ def _import_shots(page: Any, base: str, out: Path, language: str) -> list[Path]:
         page.reload(wait_until="networkidle")
     review = out / f"import-review-{language}.png"
     page.screenshot(path=str(review), full_page=True)
-    return [columns, review]
+    return [upload, columns, review]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -299,3 +299,33 @@ def test_bodies_by_names_with_an_old_region_name_and_kinds_by_label(coordinator,
     body = Organisation.objects.get(name_ru="Уйгурский этнокультурный центр")
     assert body.region.iso == "KZ-55"
     assert [g.code for g in body.ethnic_groups.all()] == ["uyghur"]
+
+
+def test_uploads_are_limited_per_user_and_hour(coordinator, network, monkeypatch, settings):
+    settings.REDIS_URL = ""  # the embedded store; the Redis store has its own tests
+    monkeypatch.setattr(services, "UPLOADS_PER_HOUR", 2)
+    data = titled_members([["Омаров Асқар", "", "12.03.1985", "", ""]])
+    for _attempt in range(2):
+        assert upload(coordinator, network.pavlodar_house, data).status_code == 302
+
+    refused = upload(coordinator, network.pavlodar_house, data)
+
+    assert refused.status_code == 200
+    assert "too many files in the last hour" in refused.content.decode()
+    assert ImportJob.objects.count() == 2
+
+
+def test_a_header_of_thousands_of_cells_offers_a_bounded_column_step(coordinator, network):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ФИО", "Телефон", *[f"Колонка {n}" for n in range(2000)]])
+    sheet.append(["Омаров Асқар", "87010000002"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    response = upload(coordinator, network.pavlodar_house, buffer.getvalue())
+    job = ImportJob.objects.get()
+
+    assert response.status_code == 302
+    assert len(job.header) == services.MAX_COLUMNS
+    assert coordinator.get(url("import_columns", job.token)).status_code == 200

@@ -9,6 +9,7 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from django.test import Client, override_settings
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -432,7 +433,7 @@ def test_body_staff_cannot_import_into_the_regional_assembly(as_user, network):
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_the_template_holds_the_field_labels_and_an_example_row(as_user, language):
     with translation.override(language):
-        address = url("import_template", "members")
+        address = reverse("workspace:import_template", args=["members"])
         labels = [str(spec.label) for spec in catalogue.MEMBER_FIELDS]
         full_name, start = (
             str(catalogue.field("members", key).label) for key in ("full_name", "start_date")
@@ -451,7 +452,7 @@ def test_a_filled_template_is_read_column_by_column(as_user, network):
     """The template's header (labels in the user's language) needs no column choice."""
     client = as_user("coordinator_pavlodar")
     with translation.override("ru"):
-        address = url("import_template", "members")
+        address = reverse("workspace:import_template", args=["members"])
     data = content(client.get(address))
     response = upload(client, network.pavlodar, data, name="template.xlsx")
     assert response.status_code == 302

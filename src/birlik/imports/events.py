@@ -22,7 +22,17 @@ from birlik.registry.lookup import BodyIndex
 from birlik.registry.models import Organisation
 
 from . import fields as catalogue
-from .rows import CREATE, REJECT, UNCHANGED, Context, RowPlan, date_value, int_value, length
+from .rows import (
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    Context,
+    RowPlan,
+    date_value,
+    int_value,
+    length,
+    repeated,
+)
 
 
 def _label(kind: str, key: str) -> Any:
@@ -111,16 +121,7 @@ def plan_events(ctx: Context, rows: list[tuple[int, dict[str, str]]]) -> list[Ro
         label = f"{title} — {day.strftime('%d.%m.%Y')} — {organiser.name}"
         key = ("event", organiser.pk, day, cleaning.match_key(title))
         if key in ctx.seen:
-            plans.append(
-                RowPlan(
-                    line=line,
-                    status=REJECT,
-                    label=label,
-                    errors=[
-                        _("This row repeats row %(line)s of the file.") % {"line": ctx.seen[key]}
-                    ],
-                )
-            )
+            plans.append(repeated(line, label, ctx.seen[key]))
             continue
         ctx.seen[key] = line
         item = event_services.PastEventRow(
@@ -195,16 +196,7 @@ def plan_history(ctx: Context, rows: list[tuple[int, dict[str, str]]]) -> list[R
             continue
         key = ("history", year, organiser.pk, programme.pk if programme else None)
         if key in ctx.seen:
-            plans.append(
-                RowPlan(
-                    line=line,
-                    status=REJECT,
-                    label=label,
-                    errors=[
-                        _("This row repeats row %(line)s of the file.") % {"line": ctx.seen[key]}
-                    ],
-                )
-            )
+            plans.append(repeated(line, label, ctx.seen[key]))
             continue
         ctx.seen[key] = line
         item = event_services.HistoricalRow(

@@ -59,60 +59,17 @@ _DISTRICT = (
     "Населенный пункт",
     "Елді мекен",
 )
-_PHONE = (
-    "phone",
-    "Телефон",
-    "Тел",
-    "Тел.",
-    "Контактный телефон",
-    "Байланыс телефоны",
-    "Мобильный телефон",
-    "Ұялы телефон",
-    "Phone",
-    "Mobile",
-    "Контакты",
-    "Байланыс",
-)
-_EMAIL = (
-    "email",
-    "E-mail",
-    "Эл. почта",
-    "Электронная почта",
-    "Электрондық пошта",
-    "Почта",
-    "Email",
-)
+# People's names, phones and e-mails are read as the paper sign-in sheet reads them (one list).
+_PEOPLE = {spec.key: spec for spec in SHEET_FIELDS}
+_PHONE = _PEOPLE["phone"].synonyms
+_EMAIL = _PEOPLE["email"].synonyms
 _PROGRAMME = ("programme", "Программа", "Бағдарлама", "Проект", "Жоба", "Programme", "Program")
 
 MEMBER_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec(
-        "full_name",
-        _("Full name"),
-        (
-            "full_name",
-            "ФИО",
-            "Ф.И.О.",
-            "Фамилия имя отчество",
-            "Фамилия, имя, отчество",
-            "Аты-жөні",
-            "Аты жөні",
-            "Т.А.Ә.",
-            "Тегі, аты, әкесінің аты",
-            "Тегі аты әкесінің аты",
-            "Full name",
-            "Name",
-        ),
-        kind="name",
-    ),
-    FieldSpec(
-        "last_name", _("Last name"), ("last_name", "Фамилия", "Тегі", "Last name", "Surname")
-    ),
-    FieldSpec("first_name", _("First name"), ("first_name", "Имя", "Аты", "First name")),
-    FieldSpec(
-        "patronymic",
-        _("Patronymic"),
-        ("patronymic", "Отчество", "Әкесінің аты", "Patronymic", "Middle name"),
-    ),
+    _PEOPLE["full_name"],
+    _PEOPLE["last_name"],
+    _PEOPLE["first_name"],
+    _PEOPLE["patronymic"],
     FieldSpec("iin", _("IIN"), ("iin", "ИИН", "ЖСН", "IIN", "ИИН/ЖСН", "ЖСН/ИИН"), kind="iin"),
     FieldSpec(
         "birth_date",

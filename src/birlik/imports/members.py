@@ -37,6 +37,7 @@ from .rows import (
     date_value,
     length,
     name_checks,
+    repeated,
 )
 
 IIN_FIELDS = ("iin_digest", "iin_last4", "iin_birth_date", "iin_sex", "iin_error", "iin_refused")
@@ -311,17 +312,7 @@ def _plan_chunk(ctx: Context, rows: list[tuple[int, dict[str, str]]]) -> list[Ro
             continue
         term_key = ("term", identity, body.pk, role, start_date)
         if term_key in ctx.seen:
-            plans.append(
-                RowPlan(
-                    line=line,
-                    status=REJECT,
-                    label=label,
-                    errors=[
-                        _("This row repeats row %(line)s of the file.")
-                        % {"line": ctx.seen[term_key]}
-                    ],
-                )
-            )
+            plans.append(repeated(line, label, ctx.seen[term_key]))
             continue
         ctx.seen[term_key] = line
         person: Person | None = None

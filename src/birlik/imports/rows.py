@@ -51,6 +51,16 @@ class Context:
         return row.get(key, "").strip() or self.defaults.get(key, "")
 
 
+def repeated(line: int, label: str, earlier: int) -> RowPlan:
+    """A row the file already holds (same person and term, same event, same figure…)."""
+    return RowPlan(
+        line=line,
+        status=REJECT,
+        label=label,
+        errors=[_("This row repeats row %(line)s of the file.") % {"line": earlier}],
+    )
+
+
 def date_value(
     row: dict[str, str],
     key: str,

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from birlik.access import policies
-from birlik.core import spreadsheets, uploads
+from birlik.core import ratelimit, spreadsheets, uploads
 from birlik.core.cleaning import clean_text
 from birlik.core.errors import DomainError
 from birlik.core.spreadsheets import ImportFileError, header_key
@@ -46,6 +46,11 @@ __all__ = [
 ]
 
 JOB_TTL = datetime.timedelta(hours=24)
+# Columns offered in the column step: a row of thousands of filled cells is not a header.
+MAX_COLUMNS = 80
+# Uploads per user and hour (each keeps a file for a day): generous for staff, a wall for a
+# script filling the disk.
+UPLOADS_PER_HOUR = 60
 STALE_AFTER = datetime.timedelta(minutes=2)
 PREVIEW_ROWS = 40
 HEADER_SCAN = 15
@@ -122,7 +127,7 @@ def detect(
         header_line = 0 if found is None else found + 1
     if not header_line or header_line > len(rows):
         return 0, [], {}
-    header = [cell_text(value) for value in rows[header_line - 1]]
+    header = [cell_text(value) for value in rows[header_line - 1]][:MAX_COLUMNS]
     mapping = {str(i): key for i, key in spreadsheets.detect_mapping(header, specs).items()}
     if saved is not None:
         for index, text in enumerate(header):
@@ -154,6 +159,11 @@ def start(*, user: Any, under: Organisation, kind: str, filename: str, data: byt
     if kind not in kinds.KINDS:
         raise ImportError_(_("Choose what the file holds."))
     policies.require(user, kinds.KINDS[kind].permission, under)
+    verdict = ratelimit.check("imports-upload", str(user.pk), limit=UPLOADS_PER_HOUR, window=3600)
+    if verdict.over:
+        raise ImportError_(
+            _("You have uploaded too many files in the last hour. Upload this one later.")
+        )
     if not data:
         raise ImportFileError(_("The file is empty."))
     if len(data) > uploads.limit_bytes(uploads.IMPORT_LIMIT):
