@@ -9,8 +9,8 @@ import io
 import zipfile
 
 import pytest
-from django.urls import reverse
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
