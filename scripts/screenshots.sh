@@ -20,6 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 export BIRLIK_DATA_DIR="$data_dir"
+export BIRLIK_REQUIRE_2FA=0  # the demo logins sign in with a password, as `birlik demo` does
 unset DATABASE_URL REDIS_URL
 echo "screenshots: preparing demo data in $data_dir…"
 "$BIN/birlik" demo --no-serve

@@ -329,3 +329,33 @@ def test_a_header_of_thousands_of_cells_offers_a_bounded_column_step(coordinator
     assert response.status_code == 302
     assert len(job.header) == services.MAX_COLUMNS
     assert coordinator.get(url("import_columns", job.token)).status_code == 200
+
+
+def test_what_the_commit_would_refuse_is_found_by_the_check(coordinator, network):
+    """Lengths, addresses, overlapping terms: a check that says "ready" never ends in a failed
+    commit."""
+    long_mail = "a" * 250 + "@example.kz"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ФИО", "Должность", "E-mail", "Дата вступления", "Дата выхода", "Роль"])
+    sheet.append(["Омаров Асқар", "", "", "10.01.2025", "", "член"])
+    sheet.append(["Омаров Асқар", "", "", "10.01.2025", "", "член"])  # the same term again
+    sheet.append(["Ким " + "Е" * 101, "", "", "10.01.2025", "", "член"])
+    sheet.append(["Ли Анна", "Д" * 201, "", "10.01.2025", "", "член"])
+    sheet.append(["Ли Мария", "", long_mail, "10.01.2025", "", "член"])
+    sheet.append(["Ли Ольга", "", "", "10.01.2025", "01.01.2025", "член"])
+    sheet.append(["Ли Вера", "", "", "10.01.2025", "", "президент"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    review = check(
+        coordinator,
+        network.pavlodar_house,
+        buffer.getvalue(),
+        defaults={"consent_date": "2025-01-09"},
+    )
+
+    assert statuses(review) == ["create"] + ["reject"] * 6
+    done = confirm(coordinator, review)
+    job = done.context["job"]
+    assert (job.status, job.committed, job.message) == (ImportJob.Status.DONE, 1, "")

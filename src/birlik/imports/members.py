@@ -244,7 +244,6 @@ def _plan_chunk(ctx: Context, rows: list[tuple[int, dict[str, str]]]) -> list[Ro
                     % {"column": _label(key), "limit": 100}
                 )
         length(row, "position", _label("position"), 200, errors)
-        length(row, "email", _label("email"), 254, errors)
         contacts(row, errors)
         role_text = ctx.value(row, "role") or "member"
         role_found = roles.find(role_text)

@@ -132,6 +132,8 @@ def contacts(row: dict[str, str], errors: list[str], *, website: bool = False) -
         )
     if row.get("email"):
         try:
+            if len(row["email"]) > 254:  # the longest address the registry stores
+                raise ValidationError("too long")
             validate_email(row["email"])
         except ValidationError:
             errors.append(

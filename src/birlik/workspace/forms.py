@@ -271,8 +271,12 @@ def _default_field(key: str) -> forms.Field:
     from birlik.events.models import Event, Programme
 
     if key == "role":
+        # Ordinary members unless the user says otherwise (the first role listed is "chair").
         return forms.ChoiceField(
-            label=_("Role of every member"), choices=Membership.Role.choices, required=False
+            label=_("Role, when the file has none"),
+            choices=Membership.Role.choices,
+            initial=Membership.Role.MEMBER,
+            required=False,
         )
     if key == "start_date":
         return forms.DateField(
