@@ -347,6 +347,10 @@ API_RATE_TOKEN = os.environ.get("API_RATE_TOKEN", "600/min")
 # counted in a store all web processes share (birlik.core.ratelimit).
 RATE_SIGN_IN_FAILURES = os.environ.get("RATE_SIGN_IN_FAILURES", "5/15min")
 RATE_APPEALS = os.environ.get("RATE_APPEALS", "10/h")
+# "Find my appeal" (the private link sent again): per client address, and per appeal number
+# whoever asks, so that neither one client nor many can try contacts against one number.
+RATE_APPEAL_FIND = os.environ.get("RATE_APPEAL_FIND", "10/h")
+RATE_APPEAL_FIND_NUMBER = os.environ.get("RATE_APPEAL_FIND_NUMBER", "5/h")
 RATE_EVENT_REGISTRATIONS = os.environ.get("RATE_EVENT_REGISTRATIONS", "20/h")
 RATE_MEDIATION_REQUESTS = os.environ.get("RATE_MEDIATION_REQUESTS", "10/h")
 RATE_CHARITY_REQUESTS = os.environ.get("RATE_CHARITY_REQUESTS", "10/h")

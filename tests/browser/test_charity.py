@@ -51,6 +51,7 @@ def test_a_centre_worker_takes_a_request_from_intake_to_delivery(
     expect(page.locator("#request-status")).to_have_text("Being verified")
     document = tmp_path / "act.pdf"
     document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")
+    page.locator("#document-action > summary").click()  # folded: the next step is a visit
     page.set_input_files("#document_file", str(document))
     page.get_by_role("button", name="Attach", exact=True).click()
     expect(page.get_by_role("link", name="Verification document 1")).to_be_visible()

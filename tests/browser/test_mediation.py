@@ -41,6 +41,7 @@ def test_a_mediator_records_a_session_and_the_agreement(
     assert Session.objects.filter(case=med.case, place="Room 2, House of Friendship").exists()
     axe_check(page)
 
+    page.locator("#agreement-action > summary").click()  # folded: the next step is to close
     page.locator("#agreement_terms").fill("The parties share the costs of the repair equally.")
     page.get_by_role("button", name="Generate the agreement").click()
     page.wait_for_load_state()
@@ -49,6 +50,7 @@ def test_a_mediator_records_a_session_and_the_agreement(
     axe_check(page)
 
     # The parties signed the printed agreement: its scan is uploaded to the case.
+    page.locator("#upload-action > summary").click()
     page.locator("#upload_kind").select_option("signed")
     page.locator("#upload_file").set_input_files(
         files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": PDF}]

@@ -124,7 +124,13 @@ def test_home_map_has_a_text_legend_and_a_table_of_the_same_numbers(client, netw
 
     legend = re.search(r'<ul class="legend"[^>]*>(.*?)</ul>', html, re.S)
     assert legend is not None
-    assert re.findall(r"</svg>([^<]+)</li>", legend[1]) == ["0", "1", "2", "3"]
+    assert re.findall(r"</svg>([^<]+)</li>", legend[1]) == [
+        "0",
+        "1",
+        "2",
+        "3",
+        "House of Friendship",
+    ]
     table = re.search(r'<table class="regions">(.*?)</table>', html, re.S)
     assert table is not None
     assert "<caption>Active bodies by region</caption>" in table[1]
@@ -170,8 +176,8 @@ def test_home_reads_the_database_a_fixed_number_of_times_then_serves_from_the_ca
     kpi.invalidate()
 
     # Bodies by kind, kind names, members by kind, mediators, bodies by region, regions;
-    # events held, participants, upcoming events.
-    with django_assert_num_queries(9):
+    # events held, participants, upcoming events; Houses of Friendship by region (the map's pins).
+    with django_assert_num_queries(10):
         assert client.get("/en/").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/en/").status_code == 200

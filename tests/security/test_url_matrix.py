@@ -263,6 +263,14 @@ SPECS: dict[str, Spec] = {
     "portal:appeal_new": Spec(public, post=True),
     "portal:appeal_receipt": Spec(public, obj("appeal", "token", "token"), THREE, capability=True),
     "portal:appeal_status": Spec(public, obj("appeal", "token", "token"), THREE, capability=True),
+    # The receipt as a PDF: to whoever holds the private link, as the receipt page.
+    "portal:appeal_receipt_pdf": Spec(
+        public, obj("appeal", "token", "token"), THREE, capability=True, download=True
+    ),
+    # The applicant's rating of the answer: a POST from the status page only.
+    "portal:appeal_rating": Spec(status(405), obj("appeal", "token", "token"), THREE, post=True),
+    # "Find my appeal": the link is sent to the contact given, never shown on the page.
+    "portal:appeal_find": Spec(public, post=True),
     "mediation_portal:index": Spec(public),
     # The form lives on the index page: a GET is sent there, as is "received" without a request.
     "mediation_portal:request": Spec(status(302), post=True),

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from birlik.core.collation import sort_key
+
 from .models import AuditEntry, Role, User
 
 TOKEN_VALIDATOR = RegexValidator(r"^\d{6}$", _("Enter the 6 digits shown by your app."))
@@ -215,7 +217,7 @@ def audited_types() -> list[tuple[str, str]]:
     for model in apps.get_models():
         if model.__module__.startswith("birlik."):
             choices.append((model._meta.label, str(model._meta.verbose_name)))
-    return sorted(choices, key=lambda item: item[1])
+    return sorted(choices, key=lambda item: sort_key(item[1]))
 
 
 class AuditFilterForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
@@ -224,7 +225,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
-        CLOSE = "close", _("closed")
+        CLOSE = "close", pgettext_lazy("audit action", "closed")
         DELETE = "delete", _("deleted")
         READ = "read", _("read personal data")
         IMPORT = "import", _("imported")

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.access import policies
 from birlik.access.models import User
@@ -18,6 +19,7 @@ from birlik.core.templatetags.birlik_format import long_date
 from birlik.core.workdays import LEGAL_TZ, legal_today
 from birlik.registry.models import Organisation
 
+from . import queries
 from .models import Appeal, Proposal, StateBody
 
 QUEUES = [
@@ -104,7 +106,7 @@ class PaperAppealForm(forms.Form):
     """An appeal received on paper, at a meeting or by e-mail, registered by staff."""
 
     channel = forms.ChoiceField(
-        label=_("Received"),
+        label=pgettext_lazy("how received", "Received"),
         choices=[
             (Appeal.Channel.PAPER, Appeal.Channel.PAPER.label),
             (Appeal.Channel.MEETING, Appeal.Channel.MEETING.label),
@@ -163,7 +165,7 @@ def executors_for(organisation: Organisation) -> QuerySet[User]:
 
 class UserField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name or obj.username)
+        return queries.person_name(obj)
 
 
 class AssignForm(forms.Form):

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation, OrganisationKind
@@ -107,7 +108,7 @@ class Appeal(models.Model):
         EXTENDED = "extended", _("term extended")
         REDIRECTED = "redirected", _("redirected to a competent body")
         ANSWERED = "answered", _("answered")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("appeal", "closed")
         NOT_CONSIDERED = "not_considered", _("not considered (anonymous)")
 
     OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.EXTENDED)
@@ -118,7 +119,10 @@ class Appeal(models.Model):
     )
     kind = models.CharField(_("kind of appeal"), max_length=12, choices=Kind.choices)
     channel = models.CharField(
-        _("received"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+        pgettext_lazy("how received", "received"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.PORTAL,
     )
     language = models.CharField(_("language"), max_length=2, default="kk")
     subject = models.CharField(_("subject"), max_length=300, blank=True)
@@ -254,7 +258,7 @@ class AppealStep(models.Model):
         EXTENDED = "extended", _("term extended")
         REDIRECTED = "redirected", _("redirected")
         ESCALATED = "escalated", _("escalated to the parent body")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("appeal", "closed")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
@@ -274,6 +278,9 @@ class AppealStep(models.Model):
 class AppealAttachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="appeals/%Y/%m/")
+    # The name the applicant's file had, shown to them and to the handlers; the stored file
+    # has a random name, so nothing the applicant chose reaches the file system.
+    original_name = models.CharField(_("file name"), max_length=150, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -284,6 +291,31 @@ class AppealAttachment(models.Model):
     @property
     def kind_label(self) -> str:
         return "PDF" if self.content_type == "application/pdf" else str(_("image"))
+
+
+class AppealRating(models.Model):
+    """The applicant's rating of the answer: 1 to 5 and an optional comment, once per appeal."""
+
+    appeal = models.OneToOneField(
+        Appeal, on_delete=models.CASCADE, related_name="rating", verbose_name=_("appeal")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating of the answer")
+        verbose_name_plural = _("ratings of the answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="appeal_rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal} {self.score}/5"
 
 
 class Proposal(models.Model):
@@ -298,7 +330,7 @@ class Proposal(models.Model):
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("taken into account")
         PARTLY = "partly", _("partly taken into account")
-        REJECTED = "rejected", _("rejected")
+        REJECTED = "rejected", pgettext_lazy("proposal outcome", "rejected")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("body")

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext, ngettext
 
-from birlik.core.workdays import LEGAL_TZ, add_working_days, legal_midnight
+from birlik.access.models import User
+from birlik.core.workdays import LEGAL_TZ, add_working_days, legal_midnight, working_days_left
 from birlik.notify.models import Notice
 
 from .models import Appeal
@@ -44,6 +46,10 @@ def appeals_open(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
 def appeals_overdue(*, on: datetime.date, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
     """Open appeals whose term, extension included, ended before ``on``."""
     return _all(qs).filter(overdue_q(on))
+
+
+# "Due soon": within three working days, today included (the inbox's queue, the page's badge).
+DUE_SOON_DAYS = 3
 
 
 def due_soon_last_day(*, on: datetime.date, days: int) -> datetime.date:
@@ -128,3 +134,53 @@ def extension_notices(appeal: Appeal) -> list[NoticeState]:
         .values_list("channel", "status", "created_at", "sent_at")
     )
     return [NoticeState(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TermLeft:
+    """How an open appeal's term stands on a day, in working days (negative once past), for
+    the page's badge (the ``_days_left.html`` partial: ``due``, ``tone``, ``text``)."""
+
+    due: datetime.date
+    working_days: int
+    # "late", "soon" or "ok", by the rules of ``appeals_overdue`` and ``appeals_due_soon``.
+    tone: str
+
+    @property
+    def text(self) -> str:
+        if self.tone == "late":
+            late = -self.working_days
+            if late <= 0:  # the day after the term was a day off
+                return gettext("overdue")
+            return ngettext("%(count)s working day late", "%(count)s working days late", late) % {
+                "count": late
+            }
+        if self.working_days == 0:
+            return gettext("last day today")
+        return ngettext(
+            "%(count)s working day left", "%(count)s working days left", self.working_days
+        ) % {"count": self.working_days}
+
+
+def term_left(appeal: Appeal, *, on: datetime.date, days: int = DUE_SOON_DAYS) -> TermLeft | None:
+    """The term of an open appeal (its extension included) on ``on``; None once it is closed,
+    answered or sent on."""
+    if not appeal.is_open:
+        return None
+    due = appeal.effective_due
+    if due < on:
+        tone = "late"
+    elif due <= due_soon_last_day(on=on, days=days):
+        tone = "soon"
+    else:
+        tone = "ok"
+    return TermLeft(due=due, working_days=working_days_left(on, due), tone=tone)
+
+
+def person_name(user: User | None) -> str:
+    """How staff are named on appeal pages: the full name, never the login (the e-mail, else
+    "a member of staff", when an account has no name)."""
+    if user is None:
+        return ""
+    name = str(user.full_name or user.get_full_name() or user.email or "").strip()
+    return name or gettext("a member of staff")

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access import policies
 from birlik.access.models import AuditEntry, Role, User
 from birlik.access.services import audit_read, audit_record
-from birlik.core import kpi, sequences, uploads
+from birlik.core import cleaning, kpi, sequences, uploads
 from birlik.core.errors import DomainError
 from birlik.core.templatetags.birlik_format import long_date
 from birlik.core.workdays import (
@@ -48,6 +49,7 @@ from .models import (
     Appeal,
     AppealAttachment,
     AppealHandler,
+    AppealRating,
     AppealStep,
     DeadlineRules,
     Proposal,
@@ -232,7 +234,8 @@ def appeal_register(
             _("An appeal needs your consent to the processing of your personal data."),
             field="consent",
         )
-    checked = check_attachments(attachments)
+    files = [file for file in attachments if file is not None]
+    checked = check_attachments(files)
     if organisation is None:
         organisation = route(region=region)
     if organisation.status != Organisation.Status.ACTIVE:
@@ -284,7 +287,8 @@ def appeal_register(
         changes["attachments"] = [None, len(checked)]
     _audit(appeal, actor, AuditEntry.Action.CREATE, changes)
     _notify_applicant(appeal, "receipt")
-    _store_attachments(appeal, checked)  # last: nothing after it can roll the appeal back
+    # Last: nothing after it can roll the appeal back.
+    _store_attachments(appeal, checked, names=[_file_name(file) for file in files])
     transaction.on_commit(kpi.invalidate)
     return appeal
 
@@ -315,14 +319,27 @@ def check_attachments(files: Iterable[Any]) -> list[uploads.CheckedFile]:
     return checked
 
 
-def _store_attachments(appeal: Appeal, checked: list[uploads.CheckedFile]) -> None:
+def _file_name(file: Any) -> str:
+    """The name the applicant's file had, to show it back: its last part, printable letters
+    only, at most 150 characters (it is never used on the file system)."""
+    name = str(getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join("".join(char for char in name if char.isprintable()).split())
+    return name[:150]
+
+
+def _store_attachments(
+    appeal: Appeal, checked: list[uploads.CheckedFile], *, names: list[str]
+) -> None:
     """Writes the files under random names; if a write fails, the files already written are
     removed and the error rolls the appeal back."""
     stored: list[tuple[Any, str]] = []
     try:
-        for item in checked:
+        for item, original_name in zip(checked, names, strict=True):
             attachment = AppealAttachment(
-                appeal=appeal, content_type=item.content_type, size=len(item.data)
+                appeal=appeal,
+                content_type=item.content_type,
+                size=len(item.data),
+                original_name=original_name,
             )
             # A random name: nothing the applicant chose reaches the file system.
             name = f"{secrets.token_urlsafe(12)}.{item.extension}"
@@ -348,11 +365,134 @@ def _locked(appeal: Appeal) -> Appeal:
     return Appeal.objects.select_for_update().select_related("organisation").get(pk=appeal.pk)
 
 
+# --- The checks of each action: the services run them, and pages ask them to show buttons ---
+
+
+def _check_take_on(actor: User, appeal: Appeal) -> None:
+    policies.require(actor, "appeals.take_on", appeal)
+
+
+def _check_handle(actor: User, appeal: Appeal) -> None:
+    _require_handler(actor, appeal)
+
+
+def _check_handle_open(actor: User, appeal: Appeal) -> None:
+    _require_handler(actor, appeal)
+    _open(appeal)
+
+
+def answer_drafted_by_actor(*, actor: User, appeal: Appeal) -> bool:
+    """True when ``actor`` drafted the current answer and is no manager above the body: then
+    another member of staff must approve it."""
+    drafter = appeal.steps.filter(action=AppealStep.Action.DRAFTED).order_by("-at", "-id").first()
+    return (
+        drafter is not None
+        and drafter.actor_id == actor.pk
+        and not policies.covers(actor, policies.MANAGER_ROLES, appeal.organisation.path)
+    )
+
+
+def _check_approve(actor: User, appeal: Appeal) -> None:
+    policies.require(actor, "appeals.approve_answer", appeal)
+    _open(appeal)
+    if not appeal.answer_text:
+        raise AppealError(_("Draft the answer first."))
+    if answer_drafted_by_actor(actor=actor, appeal=appeal):
+        raise AppealError(_("Another member of staff must approve the answer you drafted."))
+
+
+def _check_extend(actor: User, appeal: Appeal) -> datetime.date:
+    """A handler, an open appeal, a term not yet run out and not yet at its cap; returns the
+    latest date the term may be extended to."""
+    _require_handler(actor, appeal)
+    _open(appeal)
+    if legal_today() > appeal.effective_due:
+        raise AppealError(
+            _("The term ended on %(date)s: an expired term can no longer be extended.")
+            % {"date": long_date(appeal.effective_due)},
+            field="until",
+        )
+    latest = extension_latest(
+        counted_from=appeal.counted_from, terms=terms_for(appeal.organisation)
+    )
+    if latest <= appeal.effective_due:
+        raise AppealError(
+            _("The term is already extended to %(date)s, the latest date the law allows.")
+            % {"date": long_date(appeal.effective_due)},
+            field="until",
+        )
+    return latest
+
+
+def _check_close(actor: User, appeal: Appeal) -> None:
+    _require_handler(actor, appeal)
+    if appeal.status == Appeal.Status.CLOSED:
+        raise AppealError(_("This appeal is already closed."))
+
+
+ACTION_CHECKS: Mapping[str, Callable[[User, Appeal], object]] = {
+    "take_on": _check_take_on,
+    "assign": _check_handle_open,
+    "draft": _check_handle_open,
+    "approve": _check_approve,
+    "extend": _check_extend,
+    "redirect": _check_handle_open,
+    "note": _check_handle,
+    "close": _check_close,
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action a user may take on an appeal now; ``is_next`` marks the next step."""
+
+    name: str
+    is_next: bool = False
+
+
+def _allows(check: Callable[[User, Appeal], object], user: User, appeal: Appeal) -> bool:
+    try:
+        check(user, appeal)
+    except (PermissionDenied, AppealError):
+        return False
+    return True
+
+
+def _next_step(appeal: Appeal, allowed: list[str]) -> str | None:
+    """What the appeal waits for: someone to take it on, an executor, an answer, its approval,
+    and once answered or sent on, closing the file."""
+    if appeal.is_open:
+        wanted = ["take_on"]
+        if appeal.status == Appeal.Status.REGISTERED and appeal.executor_id is None:
+            wanted.append("assign")
+        if appeal.answer_text:
+            wanted.append("approve")
+        wanted.append("draft")
+    else:
+        wanted = ["take_on", "close"]
+    return next((name for name in wanted if name in allowed), None)
+
+
+def available_actions(*, user: User, appeal: Appeal) -> list[Action]:
+    """The actions the services would accept from ``user`` on ``appeal`` now (the same checks
+    they run), the next step marked. Taking on is offered only to staff not yet named on it."""
+    allowed = [
+        name
+        for name, check in ACTION_CHECKS.items()
+        if _allows(check, user, appeal)
+        and (name != "take_on" or not policies.can(user, "appeals.view_content", appeal))
+    ]
+    following = _next_step(appeal, allowed)
+    return [Action(name=name, is_next=name == following) for name in allowed]
+
+
 @transaction.atomic
 def appeal_take_on(*, actor: User, appeal: Appeal) -> Appeal:
     """Staff of the body name themselves on an appeal to handle it (and so to read it)."""
     appeal = _locked(appeal)
-    policies.require(actor, "appeals.take_on", appeal)
+    _check_take_on(actor, appeal)
+    if appeal.handlers.filter(user=actor).exists():
+        return appeal  # already named (as executor, approver...): nothing to change
     _name(appeal, actor, AppealHandler.Role.REGISTRAR)
     _audit(appeal, actor, AuditEntry.Action.UPDATE, {"handler": [None, actor.username]})
     return appeal
@@ -362,8 +502,7 @@ def appeal_take_on(*, actor: User, appeal: Appeal) -> Appeal:
 def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
     """A handler sets the executor, who must be staff of the body."""
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
-    _open(appeal)
+    _check_handle_open(actor, appeal)
     if not policies.covers(executor, policies.STAFF_ROLES, appeal.organisation.path):
         raise AppealError(
             _("The executor must be a member of staff of this body."), field="executor"
@@ -376,7 +515,7 @@ def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
     appeal.updated_at = timezone.now()
     appeal.save(update_fields=["executor", "status", "updated_at"])
     _name(appeal, executor, AppealHandler.Role.EXECUTOR)
-    _step(appeal, AppealStep.Action.ASSIGNED, actor, executor.get_full_name() or executor.username)
+    _step(appeal, AppealStep.Action.ASSIGNED, actor, queries.person_name(executor))
     _audit(appeal, actor, AuditEntry.Action.UPDATE, {"executor": [before, executor.username]})
     _notify_staff(appeal, executor, "assigned")
     if first_considered:
@@ -388,7 +527,7 @@ def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
 def appeal_note(*, actor: User, appeal: Appeal, text: str) -> AppealStep:
     """An internal note: handlers only, never shown to the applicant."""
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
+    _check_handle(actor, appeal)
     if not text.strip():
         raise AppealError(_("Write the note."), field="text")
     step = AppealStep.objects.create(
@@ -402,8 +541,7 @@ def appeal_note(*, actor: User, appeal: Appeal, text: str) -> AppealStep:
 def appeal_draft_answer(*, actor: User, appeal: Appeal, text: str) -> Appeal:
     """The executor drafts the answer, in the language of the appeal."""
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
-    _open(appeal)
+    _check_handle_open(actor, appeal)
     if len(text.strip()) < 10:
         raise AppealError(_("Write the answer (at least 10 characters)."), field="text")
     appeal.answer_text = text.strip()
@@ -418,17 +556,7 @@ def appeal_draft_answer(*, actor: User, appeal: Appeal, text: str) -> Appeal:
 def appeal_approve_answer(*, actor: User, appeal: Appeal) -> Appeal:
     """A second handler approves the drafted answer; it is sent to the applicant at once."""
     appeal = _locked(appeal)
-    policies.require(actor, "appeals.approve_answer", appeal)
-    _open(appeal)
-    if not appeal.answer_text:
-        raise AppealError(_("Draft the answer first."))
-    drafter = appeal.steps.filter(action=AppealStep.Action.DRAFTED).order_by("-at").first()
-    if (
-        drafter is not None
-        and drafter.actor_id == actor.pk
-        and not policies.covers(actor, policies.MANAGER_ROLES, appeal.organisation.path)
-    ):
-        raise AppealError(_("Another member of staff must approve the answer you drafted."))
+    _check_approve(actor, appeal)
     now = timezone.now()
     appeal.status = Appeal.Status.ANSWERED
     appeal.answer_approved_by = actor
@@ -449,18 +577,8 @@ def appeal_extend(*, actor: User, appeal: Appeal, until: datetime.date, reason: 
     months after the term started (repeated extensions share that cap); the applicant is told
     at once through the outbox, with the new date and the reason."""
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
-    _open(appeal)
+    latest = _check_extend(actor, appeal)
     today = legal_today()
-    if today > appeal.effective_due:
-        raise AppealError(
-            _("The term ended on %(date)s: an expired term can no longer be extended.")
-            % {"date": long_date(appeal.effective_due)},
-            field="until",
-        )
-    latest = extension_latest(
-        counted_from=appeal.counted_from, terms=terms_for(appeal.organisation)
-    )
     if until <= appeal.effective_due:
         raise AppealError(_("The new date must be after the current due date."), field="until")
     if until > latest:
@@ -508,8 +626,7 @@ def appeal_redirect(*, actor: User, appeal: Appeal, state_body: StateBody, reaso
     """Outside the body's competence: sent on to the competent state body, applicant told; a
     redirection after the redirect-by date is recorded as late on the appeal."""
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
-    _open(appeal)
+    _check_handle_open(actor, appeal)
     if not state_body.is_active:
         raise AppealError(_("This state body is no longer in the catalogue."), field="state_body")
     if not reason.strip():
@@ -550,9 +667,7 @@ def appeal_redirect(*, actor: User, appeal: Appeal, state_body: StateBody, reaso
 @transaction.atomic
 def appeal_close(*, actor: User, appeal: Appeal, reason: str = "") -> Appeal:
     appeal = _locked(appeal)
-    _require_handler(actor, appeal)
-    if appeal.status == Appeal.Status.CLOSED:
-        raise AppealError(_("This appeal is already closed."))
+    _check_close(actor, appeal)
     if appeal.is_open and not reason.strip():
         raise AppealError(
             _("Give the reason for closing an appeal without an answer."), field="reason"
@@ -573,6 +688,122 @@ def appeal_read(*, actor: User, appeal: Appeal) -> Appeal:
     policies.require(actor, "appeals.view_content", appeal)
     audit_read(actor=actor, obj=appeal, organisation_path=appeal.organisation.path)
     return appeal
+
+
+# --- The applicant's side: the rating of the answer, the link sent again --------------------
+
+
+def _answer_sent(appeal: Appeal) -> bool:
+    return appeal.answered_at is not None and appeal.status in {
+        Appeal.Status.ANSWERED,
+        Appeal.Status.CLOSED,
+    }
+
+
+def appeal_rating_allowed(*, appeal: Appeal) -> bool:
+    """The applicant may rate an answer that was approved and sent, once."""
+    return _answer_sent(appeal) and not AppealRating.objects.filter(appeal=appeal).exists()
+
+
+RATING_COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def appeal_rate(*, appeal: Appeal, score: int, comment: str = "") -> AppealRating:
+    """The holder of the private link rates the answer from 1 to 5, with an optional comment,
+    once; the handlers see the rating on the appeal."""
+    appeal = _locked(appeal)
+    if not _answer_sent(appeal):
+        raise AppealError(_("The answer can be rated once it has been sent to you."))
+    if AppealRating.objects.filter(appeal=appeal).exists():
+        raise AppealError(_("You have already rated this answer: a rating is given once."))
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise AppealError(_("Choose a rating from 1 to 5."), field="score")
+    comment = (comment or "").strip()
+    if len(comment) > RATING_COMMENT_MAX:
+        raise AppealError(
+            _("The comment is too long: at most %(count)s characters.")
+            % {"count": RATING_COMMENT_MAX},
+            field="comment",
+        )
+    try:
+        with transaction.atomic():
+            rating = AppealRating.objects.create(appeal=appeal, score=score, comment=comment)
+    except IntegrityError:  # rated at the same moment from another tab
+        raise AppealError(
+            _("You have already rated this answer: a rating is given once.")
+        ) from None
+    _audit(appeal, None, AuditEntry.Action.UPDATE, {"rating": [None, score]})
+    return rating
+
+
+# The audit note of the rows written when the status link is asked for again.
+NOTE = "status link asked for on the portal"
+STATUS_LINK_MESSAGE = _("The private link to follow your appeal %(number)s: %(url)s")
+
+
+def normalise_number(value: str) -> str:
+    """A registration number as typed ("№ 2026-000123 ") in the form it is stored."""
+    return "".join(str(value or "").replace("№", " ").split()).upper()[:30]
+
+
+def _phone_key(value: str) -> str:
+    """A phone number in one form (+7 and ten digits; other numbers as their digits)."""
+    try:
+        return cleaning.normalise_phone(value)
+    except ValueError:
+        digits = "".join(char for char in str(value) if char.isdigit())
+        return digits
+
+
+def _matching_channel(appeal: Appeal, contact: str) -> str | None:
+    """The channel ("email", "sms") when ``contact`` is the e-mail or phone the applicant gave."""
+    contact = contact.strip()
+    if not contact:
+        return None
+    if "@" in contact:
+        email = appeal.applicant_email.strip().lower()
+        return "email" if email and email == contact.lower() else None
+    given, typed = _phone_key(appeal.applicant_phone), _phone_key(contact)
+    return "sms" if given and len(typed) >= 10 and given == typed else None
+
+
+@transaction.atomic
+def appeal_send_status_link(*, number: str, contact: str) -> bool:
+    """Sends the private status link again, through the outbox, to the phone or e-mail given
+    with the appeal of that number, and only when ``contact`` is that phone or e-mail; True if
+    it was sent. The caller shows the same answer either way: a number's existence is never
+    told. Every attempt on an existing number is audited (without the contact typed)."""
+    appeal = (
+        Appeal.objects.select_related("organisation")
+        .filter(number=normalise_number(number))
+        .first()
+    )
+    if appeal is None:
+        return False
+    channel = _matching_channel(appeal, contact)
+    if channel is None:
+        _audit(appeal, None, AuditEntry.Action.READ, {"status_link": [None, "no match"]}, NOTE)
+        return False
+    recipient = appeal.applicant_email if channel == "email" else appeal.applicant_phone
+    with translation.override(appeal.language):
+        text = gettext(str(STATUS_LINK_MESSAGE)) % {
+            "number": appeal.number,
+            "url": status_url(appeal),
+        }
+    # One notice per contact and hour: asking again within the hour sends nothing new.
+    hour = timezone.now().strftime("%Y%m%d%H")
+    notice_queue(
+        channel=channel,
+        recipient=recipient,
+        subject=appeal.number,
+        body=text,
+        language=appeal.language,
+        key=f"appeal:{appeal.pk}:status-link:{channel}:{hour}",
+        organisation_path=appeal.organisation.path,
+    )
+    _audit(appeal, None, AuditEntry.Action.READ, {"status_link": [None, channel]}, NOTE)
+    return True
 
 
 def appeals_escalate_overdue(*, today: datetime.date | None = None) -> int:

@@ -20,9 +20,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
@@ -42,7 +43,7 @@ from .models import Appeal, AppealAttachment, AppealHandler, AppealStep, Proposa
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
-DUE_SOON_DAYS = 3
+DUE_SOON_DAYS = queries.DUE_SOON_DAYS
 
 
 def _body_in_scope(request: HttpRequest, pk: int) -> Organisation:
@@ -275,20 +276,94 @@ def _extension_latest(appeal: Appeal) -> datetime.date:
     )
 
 
-def _action_forms(appeal: Appeal) -> dict[str, django_forms.Form]:
+def _action_form(name: str, appeal: Appeal) -> django_forms.Form | None:
+    """The empty form of an action (None for a button alone)."""
     organisation = appeal.organisation
-    return {
-        "assign": forms.AssignForm(
-            organisation=organisation,
-            auto_id="assign_%s",
-            initial={"executor": appeal.executor_id},
-        ),
-        "note": forms.NoteForm(auto_id="note_%s"),
-        "draft": forms.AnswerForm(auto_id="draft_%s", initial={"text": appeal.answer_text}),
-        "extend": forms.ExtendForm(auto_id="extend_%s", latest=_extension_latest(appeal)),
-        "redirect": forms.RedirectForm(organisation=organisation, auto_id="redirect_%s"),
-        "close": forms.CloseForm(auto_id="close_%s"),
-    }
+    if name == "assign":
+        return forms.AssignForm(
+            organisation=organisation, auto_id="assign_%s", initial={"executor": appeal.executor_id}
+        )
+    if name == "note":
+        return forms.NoteForm(auto_id="note_%s")
+    if name == "draft":
+        return forms.AnswerForm(auto_id="draft_%s", initial={"text": appeal.answer_text})
+    if name == "extend":
+        return forms.ExtendForm(auto_id="extend_%s", latest=_extension_latest(appeal))
+    if name == "redirect":
+        return forms.RedirectForm(organisation=organisation, auto_id="redirect_%s")
+    if name == "close":
+        return forms.CloseForm(auto_id="close_%s")
+    return None
+
+
+# Each action's heading and button; the services decide which are offered.
+ACTION_TEXTS: dict[str, tuple[Promise, Promise]] = {
+    "take_on": (gettext_lazy("Take on this appeal"), gettext_lazy("Take on this appeal")),
+    "assign": (gettext_lazy("Assign the executor"), gettext_lazy("Assign")),
+    "draft": (gettext_lazy("Draft the answer"), gettext_lazy("Save the draft")),
+    "approve": (gettext_lazy("Approve and send the answer"), gettext_lazy("Approve and send")),
+    "extend": (gettext_lazy("Extend the term"), gettext_lazy("Extend")),
+    "redirect": (gettext_lazy("Redirect to a competent state body"), gettext_lazy("Redirect")),
+    "note": (gettext_lazy("Add an internal note"), gettext_lazy("Add the note")),
+    "close": (gettext_lazy("Close the appeal"), gettext_lazy("Close")),
+}
+LANGUAGE_NAMES: dict[str, Promise] = {
+    "kk": gettext_lazy("Kazakh"),
+    "ru": gettext_lazy("Russian"),
+    "en": gettext_lazy("English"),
+}
+
+
+@dataclass
+class ShownAction:
+    """An action as ``_record_actions.html`` shows it: the next step open, the others folded
+    (a form sent back with errors is shown open)."""
+
+    id: str
+    heading: str
+    button: str
+    url: str
+    form: django_forms.Form | None
+    is_next: bool
+    open: bool = False
+    multipart: bool = False
+
+    @property
+    def danger(self) -> bool:
+        return self.id == "close"
+
+
+def _shown_actions(
+    appeal: Appeal, actions: list[services.Action], bound: dict[str, django_forms.Form]
+) -> list[ShownAction]:
+    shown = []
+    for action in actions:
+        heading, button = ACTION_TEXTS[action.name]
+        shown.append(
+            ShownAction(
+                id=action.name,
+                heading=str(heading),
+                button=str(button),
+                url=reverse(f"appeals:{action.name}", kwargs={"pk": appeal.pk}),
+                form=bound.get(action.name) or _action_form(action.name, appeal),
+                is_next=action.is_next,
+                open=action.name in bound,
+            )
+        )
+    return shown
+
+
+def _tell_refusals(
+    request: HttpRequest, bound: dict[str, django_forms.Form], offered: set[str]
+) -> None:
+    """A refused action that the page no longer offers (the appeal was closed meanwhile, or
+    the request was forged) has no form to show its errors on: they become messages."""
+    for name, form in bound.items():
+        if name in offered:
+            continue
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
 
 
 def _render_detail(
@@ -298,36 +373,50 @@ def _render_detail(
     bound: dict[str, django_forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     sees_content = policies.can(user, "appeals.view_content", appeal)
     if sees_content:
-        services.appeal_read(actor=user, appeal=appeal)  # type: ignore[arg-type]
-    steps = appeal.steps.select_related("actor")
-    if not sees_content:
-        steps = steps.filter(action__in=PUBLIC_SHOWN)
-    handles = sees_content and policies.can(user, "appeals.handle", appeal)
-    action_forms = _action_forms(appeal) if handles else {}
-    action_forms.update(bound or {})
+        services.appeal_read(actor=user, appeal=appeal)
+    steps = list(
+        appeal.steps.select_related("actor")
+        if sees_content
+        else appeal.steps.select_related("actor").filter(action__in=PUBLIC_SHOWN)
+    )
+    for step in steps:
+        step.actor_name = queries.person_name(step.actor)  # type: ignore[attr-defined]
+    handlers = list(appeal.handlers.select_related("user")) if sees_content else []
+    for handler in handlers:
+        handler.name = queries.person_name(handler.user)  # type: ignore[attr-defined]
+    actions = services.available_actions(user=user, appeal=appeal)
+    bound = bound or {}
+    shown = _shown_actions(appeal, actions, bound)
+    _tell_refusals(request, bound, {action.name for action in actions})
+    next_action = next((action for action in shown if action.is_next), None)
+    today = legal_today()
     return render(
         request,
         "appeals/detail.html",
         {
             "appeal": appeal,
             "sees_content": sees_content,
-            "handles": handles,
-            "can_take_on": not sees_content and policies.can(user, "appeals.take_on", appeal),
-            "can_approve": sees_content
+            "next_action": next_action,
+            "other_actions": [action for action in shown if not action.is_next],
+            "approve_offered": any(action.name == "approve" for action in actions),
+            # The drafter of an answer waits for a colleague to approve it.
+            "awaits_approval": sees_content
             and appeal.is_open
             and bool(appeal.answer_text)
-            and policies.can(user, "appeals.approve_answer", appeal),
-            "steps": list(steps),
-            "handlers": list(appeal.handlers.select_related("user")) if sees_content else [],
+            and services.answer_drafted_by_actor(actor=user, appeal=appeal),
+            "term": queries.term_left(appeal, on=today),
+            "executor_name": queries.person_name(appeal.executor),
+            "language_name": LANGUAGE_NAMES.get(appeal.language, appeal.language),
+            "steps": steps,
+            "handlers": handlers,
             "attachments": list(appeal.attachments.order_by("pk")) if sees_content else [],
-            "forms": action_forms,
             "extension_notices": queries.extension_notices(appeal) if sees_content else [],
             "extension_notice_due": services.extension_notice_due(appeal=appeal),
             "extension_notice_late": sees_content
-            and services.extension_notice_late(appeal=appeal, on=legal_today()),
+            and services.extension_notice_late(appeal=appeal, on=today),
         },
         status=status,
     )
@@ -510,9 +599,10 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.appeal_approve_answer(actor=request.user, appeal=appeal)  # type: ignore[arg-type]
     except DomainError as error:
+        # Refused (the drafter, no draft, a closed appeal): the page says why, nothing changes.
         messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The answer is approved and sent to the applicant."))
+        return _render_detail(request, appeal, status=400)
+    messages.success(request, _("The answer is approved and sent to the applicant."))
     return redirect(_detail_url(appeal))
 
 

@@ -337,7 +337,7 @@ class AssignForm(forms.Form):
                 is_active=True,
             )
             .distinct()
-            .order_by("username")
+            .order_by("full_name", "username")
         )
 
 

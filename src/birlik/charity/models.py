@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
@@ -58,12 +59,12 @@ class Project(models.Model):
     class Source(models.TextChoices):
         OWN = "own", _("the centre's funds")
         SPONSORS = "sponsors", _("sponsors")
-        GRANTS = "grants", _("grants")
+        GRANTS = "grants", pgettext_lazy("funding source", "grants")
         CROWDFUNDING = "crowdfunding", _("crowdfunding")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("charity project", "closed")
 
     centre = models.ForeignKey(
         Organisation,
@@ -170,13 +171,13 @@ class HelpRequest(models.Model):
         NORMAL = "normal", _("normal")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
+        RECEIVED = "received", pgettext_lazy("help request", "received")
         VERIFYING = "verifying", _("being verified")
         VERIFIED = "verified", _("verified, open for help")
         HELPING = "helping", _("being helped")
         DELIVERED = "delivered", _("help delivered")
-        CLOSED = "closed", _("closed")
-        REJECTED = "rejected", _("rejected")
+        CLOSED = "closed", pgettext_lazy("help request", "closed")
+        REJECTED = "rejected", pgettext_lazy("help request", "rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     OPEN_FOR_HELP = (Status.VERIFIED, Status.HELPING)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from birlik.access import policies
 from birlik.core import spreadsheets
+from birlik.core.workdays import add_working_days, local_date
 
 from .models import Beneficiary, Distribution, Donation, HelpRequest, Project, Stock, Story
 
@@ -95,8 +98,8 @@ def ledger_workbook(project: Project) -> bytes:
         )  # fmt: skip
     gifts = book.sheet(_("Donations"))
     gifts.append(
-        [_("Receipt"), _("Received on"), _("Kind"), _("Amount, KZT"), _("Item"), _("Quantity"),
-         _("Value, KZT"), _("Cancelled")]
+        [pgettext("donation receipt", "Receipt"), _("Received on"), _("Kind"), _("Amount, KZT"),
+         _("Item"), _("Quantity"), _("Value, KZT"), _("Cancelled")]
     )  # fmt: skip
     for d in Donation.objects.filter(project=project).order_by("received_on", "id").iterator():
         gifts.append(
@@ -115,6 +118,22 @@ def ledger_workbook(project: Project) -> bytes:
              x.value, "✓" if x.cancelled_at else ""]
         )  # fmt: skip
     return book.bytes()
+
+
+# The centre's own term to decide on a request, in working days from its receipt.
+VERIFICATION_WORKING_DAYS: dict[str, int] = {
+    HelpRequest.Urgency.URGENT: 3,
+    HelpRequest.Urgency.NORMAL: 10,
+}
+
+
+def verification_due(help_request: HelpRequest) -> datetime.date | None:
+    """The day a request still being verified is to be decided by: 3 working days from its
+    receipt when urgent, 10 otherwise; None once it is decided."""
+    if help_request.status not in (HelpRequest.Status.RECEIVED, HelpRequest.Status.VERIFYING):
+        return None
+    days = VERIFICATION_WORKING_DAYS.get(help_request.urgency, 10)
+    return add_working_days(local_date(help_request.received_at), days)
 
 
 def readable_beneficiaries(user: Any) -> QuerySet[Beneficiary]:

@@ -29,6 +29,7 @@ from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_read, audit_record
 from birlik.core import kpi, sequences, uploads
 from birlik.core.errors import DomainError
+from birlik.core.record_actions import RecordActions, evaluate
 from birlik.core.workdays import local_date
 from birlik.geo.models import District, Region
 from birlik.notify.services import notice_queue
@@ -293,14 +294,18 @@ def _require_handler(actor: User, help_request: HelpRequest) -> None:
         raise CharityError(_("Only the caseworkers of this request and the centre's head may."))
 
 
-def _move(
-    actor: User, help_request: HelpRequest, status: str, allowed: Iterable[str], **fields: Any
-) -> HelpRequest:
+def _require_status(help_request: HelpRequest, allowed: Iterable[str]) -> None:
     if help_request.status not in allowed:
         raise CharityError(
             _("This cannot be done while the request is “%(status)s”.")
             % {"status": help_request.get_status_display()}
         )
+
+
+def _move(
+    actor: User, help_request: HelpRequest, status: str, allowed: Iterable[str], **fields: Any
+) -> HelpRequest:
+    _require_status(help_request, allowed)
     before = help_request.status
     help_request.status = status
     for name, value in fields.items():
@@ -317,6 +322,130 @@ def _move(
     return help_request
 
 
+# --- What may be done on a request: one check per action, asked by the service and by the page --
+
+BEING_VERIFIED = (HelpRequest.Status.RECEIVED, HelpRequest.Status.VERIFYING)
+
+
+def _handed_out(help_request: HelpRequest) -> bool:
+    return bool(help_request.distributions.filter(cancelled_at__isnull=True).exists())
+
+
+def _check_assign(actor: User, help_request: HelpRequest) -> None:
+    policies.require(actor, "charity.assign", help_request)
+
+
+def _check_start(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    _require_status(help_request, [HelpRequest.Status.RECEIVED])
+
+
+def _check_being_verified(actor: User, help_request: HelpRequest) -> None:
+    """Documents and the home visit are the evidence of the verification: recorded before it."""
+    _require_handler(actor, help_request)
+    _require_status(help_request, BEING_VERIFIED)
+
+
+def _check_verify(actor: User, help_request: HelpRequest) -> None:
+    _check_being_verified(actor, help_request)
+    if (
+        help_request.visit_on is None
+        and not help_request.documents.filter(purpose=Document.Purpose.VERIFICATION).exists()
+    ):
+        raise CharityError(_("Attach a document or record a home visit before verifying."))
+
+
+def _check_reject(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    _require_status(help_request, [*BEING_VERIFIED, HelpRequest.Status.VERIFIED])
+
+
+def _check_withdraw(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    _require_status(help_request, [*BEING_VERIFIED, *HelpRequest.OPEN_FOR_HELP])
+    if _handed_out(help_request):
+        raise CharityError(_("Help has already been handed out: close the request instead."))
+
+
+def _check_attach(actor: User, help_request: HelpRequest) -> None:
+    """A verified request joins a project; once help is handed out it stays with that one."""
+    _require_handler(actor, help_request)
+    _require_status(help_request, HelpRequest.OPEN_FOR_HELP)
+    if _handed_out(help_request):
+        raise CharityError(_("Help was handed out from the request's project already."))
+
+
+def _check_distribute(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    if help_request.status != HelpRequest.Status.HELPING or help_request.project_id is None:
+        raise CharityError(_("Attach the verified request to a project first."))
+
+
+def _check_deliver(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    _require_status(help_request, [HelpRequest.Status.HELPING])
+    if not _handed_out(help_request):
+        raise CharityError(_("Record what was handed out, with its proof, first."))
+
+
+def _check_close(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    _require_status(help_request, [HelpRequest.Status.DELIVERED])
+
+
+def _check_story(actor: User, help_request: HelpRequest) -> None:
+    _require_handler(actor, help_request)
+    if help_request.status not in (HelpRequest.Status.DELIVERED, HelpRequest.Status.CLOSED):
+        raise CharityError(_("A story can be told once the help is delivered."))
+
+
+# In the order the page lists them when folded.
+REQUEST_ACTIONS = (
+    "start",
+    "visit",
+    "document",
+    "verify",
+    "attach",
+    "distribute",
+    "deliver",
+    "close",
+    "story",
+    "assign",
+    "reject",
+    "withdraw",
+)
+
+
+def available_actions(user: User, help_request: HelpRequest) -> RecordActions:
+    """The actions ``user`` may take on the request now, by the checks the services run, and
+    the next step: start the verification, gather its evidence (a home visit), verify, attach
+    to a project, hand out the help, mark it delivered, close."""
+    checks = {
+        "start": lambda: _check_start(user, help_request),
+        "visit": lambda: _check_being_verified(user, help_request),
+        "document": lambda: _check_being_verified(user, help_request),
+        "verify": lambda: _check_verify(user, help_request),
+        "attach": lambda: _check_attach(user, help_request),
+        "distribute": lambda: _check_distribute(user, help_request),
+        "deliver": lambda: _check_deliver(user, help_request),
+        "close": lambda: _check_close(user, help_request),
+        "story": lambda: _check_story(user, help_request),
+        "assign": lambda: _check_assign(user, help_request),
+        "reject": lambda: _check_reject(user, help_request),
+        "withdraw": lambda: _check_withdraw(user, help_request),
+    }
+
+    def choose(allowed: tuple[str, ...]) -> str | None:
+        if "verify" in allowed:
+            return "verify"
+        for step in ("start", "visit", "attach", "deliver", "distribute", "close"):
+            if step in allowed and (step != "attach" or help_request.project_id is None):
+                return step
+        return None
+
+    return evaluate(checks, choose)
+
+
 def request_read(*, actor: User, help_request: HelpRequest, note: str = "") -> HelpRequest:
     """The beneficiary's data: caseworkers and the centre's heads only; every read is logged."""
     policies.require(actor, "charity.view_personal", help_request)
@@ -328,7 +457,7 @@ def request_read(*, actor: User, help_request: HelpRequest, note: str = "") -> H
 def request_assign(*, actor: User, help_request: HelpRequest, worker: User) -> RequestWorker:
     """The centre's head names a caseworker, who must be staff of the centre."""
     help_request = _locked(help_request)
-    policies.require(actor, "charity.assign", help_request)
+    _check_assign(actor, help_request)
     if not policies.covers(worker, {"body_staff", "centre_head"}, help_request.centre.path):
         raise CharityError(
             _("The caseworker must be a member of staff of the centre."), field="worker"
@@ -350,7 +479,7 @@ def request_assign(*, actor: User, help_request: HelpRequest, worker: User) -> R
 @transaction.atomic
 def request_start_verification(*, actor: User, help_request: HelpRequest) -> HelpRequest:
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
+    _check_start(actor, help_request)
     return _move(actor, help_request, HelpRequest.Status.VERIFYING, [HelpRequest.Status.RECEIVED])
 
 
@@ -392,7 +521,7 @@ def document_add(
 ) -> Document:
     """A document for the verification, judged by its content and size, kept out of MEDIA."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
+    _check_being_verified(actor, help_request)
     if purpose not in Document.Purpose.values:
         raise CharityError(_("Choose what the document is."), field="purpose")
     checked = _check_file(file)
@@ -413,9 +542,7 @@ def request_record_visit(
 ) -> HelpRequest:
     """A home visit: its date (not in the future) and what was found."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if help_request.status in HelpRequest.FINISHED:
-        raise CharityError(_("This request is finished."))
+    _check_being_verified(actor, help_request)
     if visit_on is None or visit_on > timezone.localdate():
         raise CharityError(_("The visit date cannot be in the future."), field="visit_on")
     if visit_on < local_date(help_request.received_at):
@@ -443,12 +570,7 @@ def request_record_visit(
 def request_verify(*, actor: User, help_request: HelpRequest, public_need: str) -> HelpRequest:
     """Verified on a document or a home visit; the public line is what donors will read."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if (
-        help_request.visit_on is None
-        and not help_request.documents.filter(purpose=Document.Purpose.VERIFICATION).exists()
-    ):
-        raise CharityError(_("Attach a document or record a home visit before verifying."))
+    _check_verify(actor, help_request)
     public_need = _clean_text(public_need, limit=300)
     if len(public_need) < 5:
         raise CharityError(
@@ -468,7 +590,7 @@ def request_verify(*, actor: User, help_request: HelpRequest, public_need: str) 
 @transaction.atomic
 def request_reject(*, actor: User, help_request: HelpRequest, reason: str) -> HelpRequest:
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
+    _check_reject(actor, help_request)
     reason = _clean_text(reason, limit=300)
     if len(reason) < 5:
         raise CharityError(_("Give the reason."), field="reason")
@@ -486,9 +608,7 @@ def request_reject(*, actor: User, help_request: HelpRequest, reason: str) -> He
 def request_withdraw(*, actor: User, help_request: HelpRequest, reason: str) -> HelpRequest:
     """The requester no longer needs help; nothing may have been handed out yet."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if help_request.distributions.filter(cancelled_at__isnull=True).exists():
-        raise CharityError(_("Help has already been handed out: close the request instead."))
+    _check_withdraw(actor, help_request)
     return _move(
         actor,
         help_request,
@@ -508,17 +628,11 @@ def request_withdraw(*, actor: User, help_request: HelpRequest, reason: str) -> 
 def request_attach(*, actor: User, help_request: HelpRequest, project: Project) -> HelpRequest:
     """A verified request joins a project of its centre, whose ledger pays for the help."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
+    _check_attach(actor, help_request)
     if project.centre_id != help_request.centre_id:
         raise CharityError(_("Choose a project of the same centre."), field="project")
     if project.status != Project.Status.OPEN:
         raise CharityError(_("This project is closed."), field="project")
-    if (
-        help_request.project_id is not None
-        and help_request.project_id != project.pk
-        and help_request.distributions.filter(cancelled_at__isnull=True).exists()
-    ):
-        raise CharityError(_("Help was handed out from another project already."), field="project")
     return _move(
         actor,
         help_request,
@@ -532,9 +646,7 @@ def request_attach(*, actor: User, help_request: HelpRequest, project: Project) 
 def request_deliver(*, actor: User, help_request: HelpRequest) -> HelpRequest:
     """Help delivered: at least one distribution with its proof is recorded."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if not help_request.distributions.filter(cancelled_at__isnull=True).exists():
-        raise CharityError(_("Record what was handed out, with its proof, first."))
+    _check_deliver(actor, help_request)
     return _move(
         actor,
         help_request,
@@ -547,7 +659,7 @@ def request_deliver(*, actor: User, help_request: HelpRequest) -> HelpRequest:
 @transaction.atomic
 def request_close(*, actor: User, help_request: HelpRequest) -> HelpRequest:
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
+    _check_close(actor, help_request)
     return _move(
         actor,
         help_request,
@@ -851,10 +963,10 @@ def distribution_record(
     """Help handed to the beneficiary out of the project's ledger, never more than remains,
     with a proof: a signed acknowledgement (uploaded) or the signature recorded by the worker."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if help_request.status != HelpRequest.Status.HELPING or help_request.project is None:
-        raise CharityError(_("Attach the verified request to a project first."))
+    _check_distribute(actor, help_request)
     project = help_request.project
+    if project is None:  # refused by the check already; this narrows the type
+        raise CharityError(_("Attach the verified request to a project first."))
     amount_, item_, quantity_, _value = _gift(kind, amount, item, quantity, 0)
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate():
@@ -1089,9 +1201,7 @@ def story_publish(
 ) -> Story:
     """An anonymous story, published with the beneficiary's consent recorded by the worker."""
     help_request = _locked(help_request)
-    _require_handler(actor, help_request)
-    if help_request.status not in (HelpRequest.Status.DELIVERED, HelpRequest.Status.CLOSED):
-        raise CharityError(_("A story can be told once the help is delivered."))
+    _check_story(actor, help_request)
     if consent_given_on is None or consent_given_on > timezone.localdate():
         raise CharityError(
             _("Give the date of the beneficiary's consent."), field="consent_given_on"

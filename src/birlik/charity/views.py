@@ -17,9 +17,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
@@ -27,6 +28,7 @@ from birlik.access.decorators import staff_view
 from birlik.access.models import AuditEntry
 from birlik.access.services import audit_record
 from birlik.core import spreadsheets, uploads
+from birlik.core.due import days_left
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
@@ -163,6 +165,66 @@ def _action_forms(
     }
 
 
+# How each action of ``services.REQUEST_ACTIONS`` is offered: heading, button, whether its form
+# sends a file, whether the button warns. Start, deliver and close have no form.
+ACTION_LABELS: dict[str, tuple[Any, Any, bool, bool]] = {
+    "start": (gettext_lazy("Start the verification"), gettext_lazy("Start"), False, False),
+    "visit": (gettext_lazy("Record a home visit"), gettext_lazy("Record the visit"), False, False),
+    "document": (gettext_lazy("Attach a document"), gettext_lazy("Attach"), True, False),
+    "verify": (gettext_lazy("Verify the request"), gettext_lazy("Verify"), False, False),
+    "attach": (
+        gettext_lazy("Attach to a project"),
+        gettext_lazy("Attach to the project"),
+        False,
+        False,
+    ),
+    "distribute": (
+        gettext_lazy("Hand out help"),
+        gettext_lazy("Record the distribution"),
+        True,
+        False,
+    ),
+    "deliver": (gettext_lazy("Help delivered"), gettext_lazy("Mark as delivered"), False, False),
+    "close": (gettext_lazy("Close the request"), gettext_lazy("Close"), False, False),
+    "story": (
+        gettext_lazy("Publish an anonymous story"),
+        gettext_lazy("Publish"),
+        False,
+        False,
+    ),
+    "assign": (gettext_lazy("Name a caseworker"), pgettext_lazy("appoint", "Name"), False, False),
+    "reject": (gettext_lazy("Reject the request"), gettext_lazy("Reject"), False, True),
+    "withdraw": (
+        gettext_lazy("The requester withdraws the request"),
+        gettext_lazy("Withdraw"),
+        False,
+        True,
+    ),
+}
+
+
+def _offered(
+    help_request: HelpRequest, names: tuple[str, ...], action_forms: dict[str, django_forms.Form]
+) -> list[dict[str, Any]]:
+    offered = []
+    for name in names:
+        heading, button, multipart, danger = ACTION_LABELS[name]
+        form = action_forms.get(name)
+        offered.append(
+            {
+                "id": name,
+                "heading": heading,
+                "button": button,
+                "url": reverse("charity:action", args=[help_request.pk, name]),
+                "form": form,
+                "multipart": multipart,
+                "danger": danger,
+                "open": form is not None and form.is_bound,
+            }
+        )
+    return offered
+
+
 def _render_detail(
     request: HttpRequest,
     help_request: HelpRequest,
@@ -177,11 +239,17 @@ def _render_detail(
     context: dict[str, Any] = {
         "help_request": help_request,
         "personal": personal,
-        "can_assign": policies.can(user, "charity.assign", help_request),
         "items": list(help_request.items.all()),
-        "forms": action_forms or _action_forms(help_request),
         "today": timezone.localdate(),
+        "verification_due": days_left(queries.verification_due(help_request), timezone.localdate()),
     }
+    if personal or policies.can(user, "charity.assign", help_request):
+        # Only someone named on the request (or its centre's head) is offered anything.
+        actions = services.available_actions(user, help_request)  # type: ignore[arg-type]
+        all_forms = action_forms or _action_forms(help_request)
+        next_step = (actions.next_step,) if actions.next_step else ()
+        context["next_action"] = next(iter(_offered(help_request, next_step, all_forms)), None)
+        context["other_actions"] = _offered(help_request, actions.others, all_forms)
     if personal:
         context.update(
             beneficiary=getattr(help_request, "beneficiary", None),
@@ -264,6 +332,11 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
     elif not policies.can(actor, "charity.handle", help_request):
         raise Http404
+    actions = services.available_actions(actor, help_request)  # type: ignore[arg-type]
+    if action not in actions:
+        # Not offered on the page (the request moved on): say why, change nothing.
+        messages.error(request, actions.refusal(action))
+        return redirect("charity:request", help_request.pk)
     all_forms = _action_forms(help_request, request.POST, request.FILES, which=action)
     form = all_forms.get(action)
     kwargs: dict[str, Any] = {"actor": actor, "help_request": help_request}
@@ -299,7 +372,16 @@ def export(request: HttpRequest) -> HttpResponse:
     rows = queries.readable_beneficiaries(request.user)
     book = spreadsheets.Book()
     sheet = book.sheet(_("Beneficiaries"))
-    sheet.append([_("Number"), _("Category"), _("Status"), _("Name"), _("Phone"), _("Address")])
+    sheet.append(
+        [
+            pgettext("registration number", "Number"),
+            _("Category"),
+            _("Status"),
+            pgettext("person", "Name"),
+            _("Phone"),
+            _("Address"),
+        ]
+    )
     audits = []
     for beneficiary in rows:
         help_request = beneficiary.request

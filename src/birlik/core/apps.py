@@ -24,10 +24,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
         from . import checks  # noqa: F401 - registers Birlik's system checks
+        from .collation import register_sqlite
         from .middleware import session_started
 
         user_logged_in.connect(session_started, dispatch_uid="birlik-session-started")
+        # Kazakh/Russian alphabetical order in SQL (PostgreSQL has it from core migration 0005).
+        connection_created.connect(register_sqlite, dispatch_uid="birlik-kk-collation")
 
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="birlik-cache-table")

@@ -19,7 +19,7 @@ from typing import IO, Any
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
-__all__ = ["private_download", "private_file_response"]
+__all__ = ["private_download", "private_file_response", "private_page"]
 
 SANDBOX = "default-src 'none'; img-src 'self'; sandbox"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,4 +54,15 @@ def private_download(data: bytes, *, filename: str, content_type: str = XLSX_TYP
     """The same answer for a file made in memory (an export)."""
     response = HttpResponse(data, content_type=content_type)
     _guard(response, filename=filename, inline=False)
+    return response
+
+
+def private_page(response: HttpResponse, *, has_form: bool = False) -> HttpResponse:
+    """A page reached by a private link (a ticket, an appeal's receipt or status): kept from
+    caches and search engines, and its address from other sites. A page holding a form says
+    "same-origin" instead of "no-referrer": under "no-referrer" Chromium posts the form with
+    "Origin: null", which the CSRF check refuses."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "same-origin" if has_form else "no-referrer"
     return response

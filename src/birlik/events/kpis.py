@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
 from birlik.geo.models import Region
@@ -128,7 +129,7 @@ for _order, (_dim, _field) in enumerate(
 @indicator(
     "events.participants_unique",
     name=_("Unique participants identified"),
-    unit=_("people"),
+    unit=pgettext_lazy("unit", "people"),
     dimensions=(),
     order=300,
     description=format_lazy(

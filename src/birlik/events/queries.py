@@ -414,3 +414,22 @@ def programme_by_label(
         if key in {_programme_key(name) for name in names if name}:
             return programme
     return None
+
+
+# Events not yet reported: planned, open or held (a reported or cancelled one needs nothing).
+UNREPORTED_STATUSES = (Event.Status.PLANNED, Event.Status.OPEN, Event.Status.HELD)
+
+
+def report_deadline_cutoff(*, now: datetime.datetime) -> datetime.datetime:
+    """Events that ended before this moment are late with their report."""
+    return now - datetime.timedelta(days=settings.EVENT_REPORT_DAYS)
+
+
+def events_report_late(
+    *, now: datetime.datetime, qs: QuerySet[Event] | None = None
+) -> QuerySet[Event]:
+    """Events still without a report ``EVENT_REPORT_DAYS`` days after they ended."""
+    events = qs if qs is not None else Event.objects.all()
+    return events.filter(
+        status__in=UNREPORTED_STATUSES, ends_at__lt=report_deadline_cutoff(now=now)
+    )

@@ -28,6 +28,7 @@ from birlik.access import policies
 from birlik.access.decorators import staff_view as events_view
 from birlik.access.services import audit_read
 from birlik.core import uploads
+from birlik.core.collation import collated
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
@@ -458,7 +459,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             _search(
                 event.registrations.filter(
                     status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
-                ).order_by("full_name", "id"),
+                ).order_by(collated("full_name"), "id"),
                 query,
             ),
         )

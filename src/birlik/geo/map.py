@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -24,10 +24,61 @@ PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 Ring = Sequence[Sequence[float]]
 
 
+# The administrative centre of each region (longitude, latitude), where its pin stands: the
+# register has no coordinates of bodies, and a region's House of Friendship is in its centre.
+CENTRES: dict[str, tuple[float, float]] = {
+    "KZ-10": (80.25, 50.41),  # Semey
+    "KZ-11": (69.39, 53.28),  # Kokshetau
+    "KZ-15": (57.17, 50.28),  # Aktobe
+    "KZ-19": (77.07, 43.87),  # Konaev
+    "KZ-23": (51.92, 47.11),  # Atyrau
+    "KZ-27": (51.37, 51.23),  # Oral
+    "KZ-31": (71.37, 42.90),  # Taraz
+    "KZ-33": (78.37, 45.02),  # Taldykorgan
+    "KZ-35": (73.10, 49.81),  # Karaganda
+    "KZ-39": (63.63, 53.21),  # Kostanay
+    "KZ-43": (65.51, 44.85),  # Kyzylorda
+    "KZ-47": (51.17, 43.65),  # Aktau
+    "KZ-55": (76.97, 52.29),  # Pavlodar
+    "KZ-59": (69.15, 54.87),  # Petropavl
+    "KZ-61": (68.25, 43.30),  # Turkistan
+    "KZ-62": (67.71, 47.78),  # Zhezkazgan
+    "KZ-63": (82.61, 49.95),  # Oskemen
+    "KZ-71": (71.45, 51.17),  # Astana
+    "KZ-75": (76.89, 43.24),  # Almaty
+    "KZ-79": (69.59, 42.32),  # Shymkent
+}
+# Words a region's name carries that the map can do without («Павлодар облысы» -> «Павлодар»).
+GENERIC_WORDS = frozenset({"облысы", "қаласы", "область", "город", "region"})
+# The usual abbreviations of the three longest names, as maps and the press write them.
+ABBREVIATIONS: dict[str, dict[str, str]] = {
+    "KZ-27": {"kk": "БҚО", "ru": "ЗКО"},
+    "KZ-59": {"kk": "СҚО", "ru": "СКО"},
+    "KZ-63": {"kk": "ШҚО", "ru": "ВКО"},
+}
+# The cities of republican significance: too small to hold their name, which is written beside
+# their pin instead (and only where the map is large enough).
+CITIES = frozenset({"KZ-71", "KZ-75", "KZ-79"})
+# Names moved off their computed place where two neighbours' names would touch (map units).
+NUDGES: dict[str, Point] = {
+    "KZ-11": (-20, 14),
+    "KZ-19": (5, -22),
+    "KZ-39": (-30, -4),
+    "KZ-55": (35, 0),
+    "KZ-61": (-20, -10),
+}
+
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class MapShape:
     view_box: str
     paths: dict[str, str]  # ISO 3166-2 code -> SVG path data
+    # ISO code -> where the region's name is written: inside the region, on its widest line.
+    labels: dict[str, Point] = field(default_factory=dict)
+    # ISO code -> the point of the region's administrative centre.
+    centres: dict[str, Point] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,7 +163,97 @@ def shape() -> MapShape:
         )
         for f in features
     }
-    return MapShape(view_box=f"0 0 {WIDTH} {height}", paths=paths)
+    labels = {
+        f["properties"]["iso"]: _label_point(
+            [
+                [(x / 10, y / 10) for x, y in (project(lon, lat) for lon, lat in ring)]
+                for ring in _outer_rings(f["geometry"])
+            ]
+        )
+        for f in features
+    }
+    centres = {
+        iso: (x / 10, y / 10) for iso, (lon, lat) in CENTRES.items() for x, y in [project(lon, lat)]
+    }
+    return MapShape(view_box=f"0 0 {WIDTH} {height}", paths=paths, labels=labels, centres=centres)
+
+
+def _outer_rings(geometry: dict) -> Iterable[Ring]:
+    if geometry["type"] == "Polygon":
+        yield geometry["coordinates"][0]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield polygon[0]
+
+
+def _area(ring: Sequence[Point]) -> float:
+    return (
+        abs(
+            sum(
+                x1 * y2 - x2 * y1
+                for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True)
+            )
+        )
+        / 2
+    )
+
+
+def _label_point(rings: list[list[Point]]) -> Point:
+    """A point inside the largest ring with room for a line of text: the middle of the widest
+    horizontal chord among a few lines around the ring's middle (a centroid can fall outside a
+    curved region)."""
+    ring = max(rings, key=_area)
+    top = min(y for _x, y in ring)
+    bottom = max(y for _x, y in ring)
+    best: tuple[float, Point] = (-1.0, (ring[0][0], ring[0][1]))
+    for step in range(3, 8):
+        y = top + (bottom - top) * step / 10
+        crossings = sorted(
+            x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+            for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True)
+            if (y1 <= y < y2) or (y2 <= y < y1)
+        )
+        for left, right in zip(crossings[::2], crossings[1::2], strict=False):
+            # Chords near the middle win ties: a label is easier to find there.
+            width = (right - left) * (1 - abs(step - 5) / 10)
+            if width > best[0]:
+                best = (width, ((left + right) / 2, y))
+    return round(best[1][0], 1), round(best[1][1], 1)
+
+
+def short_name(name: str, *, iso: str = "", language: str = "") -> str:
+    """A region's name as written on the map, without «облысы», «область», "Region"..."""
+    abbreviation = ABBREVIATIONS.get(iso, {}).get(language)
+    if abbreviation:
+        return abbreviation
+    words = [word for word in name.split() if word.lower() not in GENERIC_WORDS]
+    return " ".join(words) or name
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    city: bool
+
+
+def label(iso: str, name: str, *, language: str = "", font_size: float = 26) -> Label | None:
+    """Where and how a region's name is written: shortened, inside the region (nudged off its
+    neighbours, kept within the map); a city's in full beside its pin, so that «Алматы қаласы»
+    is not taken for the region around it."""
+    drawn = shape()
+    if iso in CITIES and iso in drawn.centres:
+        x, y = drawn.centres[iso]
+        return Label(round(x + 10, 1), y, name, city=True)
+    if iso not in drawn.labels:
+        return None
+    text = short_name(name, iso=iso, language=language)
+    x, y = drawn.labels[iso]
+    dx, dy = NUDGES.get(iso, (0, 0))
+    half = len(text) * font_size * 0.3  # about 0.6 em a letter in a bold sans-serif
+    x = min(max(x + dx, half + MARGIN), WIDTH - MARGIN - half)
+    return Label(round(x, 1), round(y + dy, 1), text, city=False)
 
 
 def classes(values: Iterable[int]) -> list[MapClass]:

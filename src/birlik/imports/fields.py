@@ -9,6 +9,7 @@ are one synonym. The first synonym of each field is the header of its template.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core.spreadsheets import FieldSpec
 from birlik.events.sheets import SIGNIN_FIELDS as SHEET_FIELDS
@@ -145,7 +146,7 @@ BODY_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "name",
-        _("Name"),
+        pgettext_lazy("name of a thing", "Name"),
         (
             "name",
             "Наименование",

@@ -16,6 +16,7 @@ import secrets
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _token() -> str:
@@ -28,8 +29,8 @@ class ImportJob(models.Model):
         CHECKING = "checking", _("being checked")
         READY = "ready", _("checked, waiting for confirmation")
         COMMITTING = "committing", _("being imported")
-        DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
+        DONE = "done", pgettext_lazy("import", "imported")
+        FAILED = "failed", pgettext_lazy("import", "failed")
         CANCELLED = "cancelled", _("cancelled")
 
     class Mode(models.TextChoices):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
 from birlik.appeals.models import Appeal, StateBody
+from birlik.core import collation
 from birlik.core.forms import DateInput, DateTimeLocalInput
 from birlik.registry.models import Membership, Organisation, Person
 
@@ -132,7 +133,7 @@ class AssignForm(forms.Form):
         self.fields["mediator"].queryset = (  # type: ignore[attr-defined]
             Mediator.objects.filter(centre=case.centre, status=Mediator.Status.ACTIVE)
             .select_related("person")
-            .order_by("person__last_name", "person__first_name")
+            .order_by(*collation.order_by("person__last_name", "person__first_name"))
         )
 
 
@@ -288,8 +289,10 @@ class MediatorRegisterForm(forms.Form):
             "person_id"
         )
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
-            Person.objects.filter(pk__in=members, mediator__isnull=True).order_by(
-                "last_name", "first_name", "pk"
+            collation.ordered(
+                Person.objects.filter(pk__in=members, mediator__isnull=True),
+                "last_name",
+                "first_name",
             )
         )
 

@@ -15,6 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.registry.models import Organisation, Person
 
@@ -60,7 +61,7 @@ class Mediator(models.Model):
     """A mediator of a centre or council, professional or not as the Law on Mediation says."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("mediator", "active")
         SUSPENDED = "suspended", _("suspended")
         EXCLUDED = "excluded", _("excluded from the register")
 
@@ -141,7 +142,7 @@ class MediationCase(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
         OPEN = "open", _("in progress")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("mediation case", "closed")
         REFUSED = "refused", _("refused")
 
     class Outcome(models.TextChoices):

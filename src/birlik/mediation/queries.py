@@ -88,3 +88,12 @@ def anonymous_counts(*, since: datetime.date, until: datetime.date) -> dict[str,
         "by_duration": [(label, by_duration.get(label, 0)) for label, _l, _h in DURATION_BUCKETS],
         "by_region": by_region,
     }
+
+
+def cases_follow_up_due(
+    *, on: datetime.date, qs: QuerySet[MediationCase] | None = None
+) -> QuerySet[MediationCase]:
+    """Settled cases whose agreement was to be executed before ``on`` and whose execution is
+    not yet recorded (the follow-up the centre owes)."""
+    cases = qs if qs is not None else MediationCase.objects.all()
+    return cases.filter(outcome__in=MediationCase.SETTLED, execution="", execution_due__lt=on)

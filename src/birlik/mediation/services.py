@@ -26,6 +26,7 @@ from birlik.access.services import audit_read, audit_record
 from birlik.appeals.models import Appeal, StateBody
 from birlik.core import kpi, sequences, spreadsheets, uploads
 from birlik.core.errors import DomainError
+from birlik.core.record_actions import RecordActions, evaluate
 from birlik.notify.services import notice_queue
 from birlik.registry.models import Membership, Organisation, Person
 
@@ -403,12 +404,114 @@ def _require_active(case: MediationCase) -> None:
         raise MediationError(_("This case is closed."))
 
 
+# --- What may be done on a case: one check per action, asked by the service and by the page ---
+
+
+def _require_room(case: MediationCase) -> None:
+    if case.assignments.count() >= MAX_MEDIATORS:
+        raise MediationError(_("A case has at most two mediators."), field="mediator")
+
+
+def _check_assign(actor: User, case: MediationCase) -> None:
+    policies.require(actor, "mediation.assign", case)
+    _require_active(case)
+    _require_room(case)
+
+
+def _check_in_progress(actor: User, case: MediationCase) -> None:
+    """Parties, sessions and the outcome are recorded while the case is in progress."""
+    policies.require(actor, "mediation.handle_case", case)
+    _require_active(case)
+
+
+def _check_agreement(actor: User, case: MediationCase) -> None:
+    policies.require(actor, "mediation.handle_case", case)
+    if case.status == MediationCase.Status.REFUSED or (
+        case.status == MediationCase.Status.CLOSED and not case.is_settled
+    ):
+        raise MediationError(_("An agreement is made only when the parties agreed."))
+
+
+def _check_upload(actor: User, case: MediationCase) -> None:
+    policies.require(actor, "mediation.handle_case", case)
+
+
+def _check_execution(actor: User, case: MediationCase) -> None:
+    policies.require(actor, "mediation.handle_case", case)
+    if not case.is_settled:
+        raise MediationError(_("Only an agreement reached can be followed up."))
+
+
+def _check_conflict(actor: User, case: MediationCase) -> Assignment:
+    """Only a mediator assigned to a case in progress steps down from it."""
+    assignment = (
+        case.assignments.select_related("mediator").filter(mediator__user=actor).first()
+        if actor.is_authenticated
+        else None
+    )
+    if assignment is None:
+        raise MediationError(_("You are not assigned to this case."))
+    _require_active(case)
+    return assignment
+
+
+# In the order the page lists them when folded.
+CASE_ACTIONS = (
+    "assign",
+    "session",
+    "close",
+    "agreement",
+    "upload",
+    "execution",
+    "party",
+    "conflict",
+)
+
+
+def available_actions(user: User, case: MediationCase) -> RecordActions:
+    """The actions ``user`` may take on ``case`` now, by the checks the services run, and the
+    next step: assign a mediator, hold a session, record the outcome, then for an agreement
+    reached: generate it, upload the signed copy, follow up its execution."""
+    checks = {
+        "assign": lambda: _check_assign(user, case),
+        "session": lambda: _check_in_progress(user, case),
+        "close": lambda: _check_in_progress(user, case),
+        "agreement": lambda: _check_agreement(user, case),
+        "upload": lambda: _check_upload(user, case),
+        "execution": lambda: _check_execution(user, case),
+        "party": lambda: _check_in_progress(user, case),
+        "conflict": lambda: _check_conflict(user, case),
+    }
+
+    def choose(allowed: tuple[str, ...]) -> str | None:
+        if case.is_active:
+            if not case.assignments.exists():
+                return "assign"
+            return "close" if case.sessions.exists() else "session"
+        if not case.is_settled:
+            return None
+        kinds = set(case.documents.values_list("kind", flat=True))
+        if Document.Kind.AGREEMENT not in kinds:
+            return "agreement"
+        if Document.Kind.SIGNED not in kinds:
+            return "upload"
+        return None if case.execution else "execution"
+
+    return evaluate(checks, choose)
+
+
+def follow_up_due(case: MediationCase) -> datetime.date | None:
+    """The date an agreement reached is to be executed by, while its execution is unknown."""
+    if case.is_settled and not case.execution:
+        return case.execution_due
+    return None
+
+
 @transaction.atomic
 def party_add(*, actor: User, case: MediationCase, party: PartyData) -> Party:
     """Adding a state body as a party refuses the case, as the law says."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
-    _require_active(case)
+    _check_in_progress(actor, case)
     cleaned = _clean_party(party)
     created = _create_party(case, cleaned)
     _audit(case, actor, AuditEntry.Action.UPDATE, {"parties": [None, "added"]})
@@ -465,8 +568,7 @@ def _assign(case: MediationCase, mediator: Mediator, actor: User) -> Assignment:
         raise MediationError(_("The mediator works at another centre."), field="mediator")
     if case.assignments.filter(mediator=mediator).exists():
         raise MediationError(_("This mediator is already assigned."), field="mediator")
-    if case.assignments.count() >= MAX_MEDIATORS:
-        raise MediationError(_("A case has at most two mediators."), field="mediator")
+    _require_room(case)
     reasons = conflicts_of(mediator, case)
     if reasons:
         raise MediationError(
@@ -486,8 +588,7 @@ def _assign(case: MediationCase, mediator: Mediator, actor: User) -> Assignment:
 def case_assign(*, actor: User, case: MediationCase, mediator: Mediator) -> Assignment:
     """The centre head assigns one or two active mediators free of any conflict of interest."""
     case = _locked(case)
-    policies.require(actor, "mediation.assign", case)
-    _require_active(case)
+    _check_assign(actor, case)
     return _assign(case, mediator, actor)
 
 
@@ -495,12 +596,8 @@ def case_assign(*, actor: User, case: MediationCase, mediator: Mediator) -> Assi
 def case_declare_conflict(*, actor: User, case: MediationCase, note: str = "") -> None:
     """An assigned mediator steps down for a conflict of interest; the head assigns another."""
     case = _locked(case)
-    mediator = Mediator.objects.filter(user=actor).first()
-    assignment = (
-        case.assignments.filter(mediator=mediator).first() if mediator is not None else None
-    )
-    if assignment is None or mediator is None:
-        raise MediationError(_("You are not assigned to this case."))
+    assignment = _check_conflict(actor, case)
+    mediator = assignment.mediator
     ConflictDeclaration.objects.get_or_create(
         case=case, mediator=mediator, defaults={"note": note.strip()[:300]}
     )
@@ -526,8 +623,7 @@ def session_record(
 ) -> Session:
     """A session with the attendance of each party (``present``: ids of the parties there)."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
-    _require_active(case)
+    _check_in_progress(actor, case)
     if not place.strip():
         raise MediationError(_("Give the place of the session."), field="place")
     if timezone.localdate(held_at) < case.received_on:
@@ -564,8 +660,7 @@ def case_close(
 ) -> MediationCase:
     """Records the outcome; the duration counts calendar days from receipt to closing."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
-    _require_active(case)
+    _check_in_progress(actor, case)
     if outcome not in MediationCase.Outcome.values:
         raise MediationError(_("Choose the outcome."), field="outcome")
     closed_on = closed_on or timezone.localdate()
@@ -642,11 +737,7 @@ def _store(
 def agreement_generate(*, actor: User, case: MediationCase, terms: str) -> Document:
     """The agreement as DOCX in the parties' language, with their names and the mediators'."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
-    if case.status == MediationCase.Status.REFUSED or (
-        case.status == MediationCase.Status.CLOSED and not case.is_settled
-    ):
-        raise MediationError(_("An agreement is made only when the parties agreed."))
+    _check_agreement(actor, case)
     if len(terms.strip()) < 10:
         raise MediationError(
             _("Write what the parties agreed (at least 10 characters)."), field="terms"
@@ -680,7 +771,7 @@ def document_upload(
 ) -> Document:
     """A signed agreement or another document: PDF, JPEG or PNG by content, within the limit."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
+    _check_upload(actor, case)
     if kind not in (Document.Kind.SIGNED, Document.Kind.OTHER):
         raise MediationError(_("Choose the kind of document."), field="kind")
     try:
@@ -712,9 +803,7 @@ def execution_record(
 ) -> MediationCase:
     """Follow-up of a settled case: was the agreement executed by its date."""
     case = _locked(case)
-    policies.require(actor, "mediation.handle_case", case)
-    if not case.is_settled:
-        raise MediationError(_("Only an agreement reached can be followed up."))
+    _check_execution(actor, case)
     if execution and execution not in MediationCase.Execution.values:
         raise MediationError(_("Choose how the agreement was executed."), field="execution")
     before = case.execution

@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
 from birlik.access.models import User
+from birlik.core.due import days_left
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import page_of as _page
@@ -122,6 +124,90 @@ def _forms(case: MediationCase, parties: list[Party]) -> dict[str, django_forms.
     }
 
 
+# How each action of ``services.CASE_ACTIONS`` is offered: heading, button, URL name, and
+# whether its form sends a file or the button warns.
+ACTION_LABELS: dict[str, tuple[Any, Any, str, bool, bool]] = {
+    "assign": (
+        gettext_lazy("Assign a mediator"),
+        gettext_lazy("Assign"),
+        "mediation:assign",
+        False,
+        False,
+    ),
+    "session": (
+        gettext_lazy("Record a session"),
+        gettext_lazy("Record the session"),
+        "mediation:session",
+        False,
+        False,
+    ),
+    "close": (
+        gettext_lazy("Record the outcome and close"),
+        gettext_lazy("Close the case"),
+        "mediation:close",
+        False,
+        False,
+    ),
+    "agreement": (
+        gettext_lazy("Generate the written agreement"),
+        gettext_lazy("Generate the agreement"),
+        "mediation:agreement",
+        False,
+        False,
+    ),
+    "upload": (
+        gettext_lazy("Upload a signed agreement or a document"),
+        gettext_lazy("Upload"),
+        "mediation:upload",
+        True,
+        False,
+    ),
+    "execution": (
+        gettext_lazy("Follow up the execution"),
+        pgettext_lazy("verb", "Record"),
+        "mediation:execution",
+        False,
+        False,
+    ),
+    "party": (
+        gettext_lazy("Add a party"),
+        gettext_lazy("Add the party"),
+        "mediation:add_party",
+        False,
+        False,
+    ),
+    "conflict": (
+        gettext_lazy("Declare a conflict of interest"),
+        gettext_lazy("Step down from the case"),
+        "mediation:conflict",
+        False,
+        True,
+    ),
+}
+
+
+def _offered(
+    case: MediationCase, names: tuple[str, ...], action_forms: dict[str, django_forms.Form]
+) -> list[dict[str, Any]]:
+    offered = []
+    for name in names:
+        heading, button, url_name, multipart, danger = ACTION_LABELS[name]
+        form = action_forms[name]
+        offered.append(
+            {
+                "id": name,
+                "heading": heading,
+                "button": button,
+                "url": reverse(url_name, kwargs={"pk": case.pk}),
+                "form": form,
+                "multipart": multipart,
+                "danger": danger,
+                "open": form.is_bound,
+            }
+        )
+    return offered
+
+
 def _render_case(
     request: HttpRequest,
     case: MediationCase,
@@ -136,7 +222,8 @@ def _render_case(
     sessions = list(case.sessions.prefetch_related("attendance__party"))
     action_forms = _forms(case, parties)
     action_forms.update(bound or {})
-    mine = any(a.mediator.user_id == user.pk for a in assignments)
+    actions = services.available_actions(user, case)
+    next_step = (actions.next_step,) if actions.next_step else ()
     return render(
         request,
         "mediation/case.html",
@@ -146,11 +233,9 @@ def _render_case(
             "assignments": assignments,
             "sessions": sessions,
             "documents": list(case.documents.order_by("uploaded_at", "pk")),
-            "forms": action_forms,
-            "may_assign": case.is_active
-            and len(assignments) < services.MAX_MEDIATORS
-            and policies.can(user, "mediation.assign", case),
-            "is_assigned": mine,
+            "next_action": next(iter(_offered(case, next_step, action_forms)), None),
+            "other_actions": _offered(case, actions.others, action_forms),
+            "follow_up": days_left(services.follow_up_due(case), timezone.localdate()),
         },
         status=status,
     )
@@ -170,6 +255,11 @@ def _act(
     done: str,
 ) -> HttpResponse:
     case = _case(request, pk)
+    actions = services.available_actions(_user(request), case)
+    if name not in actions:
+        # Not offered on the page (the case moved on, or not this user's step): say why.
+        messages.error(request, actions.refusal(name))
+        return redirect(_detail_url(case))
     form = make_form(case)
     if form.is_valid():
         try:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from birlik.appeals.models import Appeal
-from birlik.appeals.services import MAX_ATTACHMENTS
+from birlik.appeals.services import MAX_ATTACHMENTS, RATING_COMMENT_MAX, normalise_number
 from birlik.core import uploads
 from birlik.core.text import query_keys
 from birlik.geo.models import Region
 from birlik.registry.models import Organisation
 
 MATCHES_SHOWN = 20
+# A registration number as ``appeals.services`` gives it: the year and a six-digit count.
+NUMBER_SHAPE = re.compile(r"^\d{4}-\d{6,}$")
 
 # One line for each kind of appeal of the Administrative Procedural-Process Code (Article 4).
 KIND_EXPLANATIONS = {
@@ -180,3 +184,65 @@ class AppealForm(forms.Form):
         return [
             (option, KIND_EXPLANATIONS.get(option.data["value"], "")) for option in self["kind"]
         ]
+
+
+class AppealFindForm(forms.Form):
+    """The number on the receipt and the phone or e-mail given with the appeal."""
+
+    number = forms.CharField(
+        label=_("Registration number"),
+        max_length=40,
+        help_text=_("As on your receipt, e.g. 2026-000123."),
+    )
+    contact = forms.CharField(
+        label=_("The phone or e-mail you gave with the appeal"),
+        max_length=254,
+        help_text=_("The private link is sent there, never shown on this page."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["contact"].widget.attrs["spellcheck"] = "false"
+
+    def clean_number(self) -> str:
+        number = normalise_number(self.cleaned_data["number"])
+        if not NUMBER_SHAPE.match(number):
+            raise forms.ValidationError(
+                _("Write the number as on your receipt: the year, a dash and six digits.")
+            )
+        return number
+
+    def clean_contact(self) -> str:
+        contact = " ".join(str(self.cleaned_data["contact"]).split())
+        if "@" in contact:
+            validators.validate_email(contact)
+        elif sum(char.isdigit() for char in contact) < 10:
+            raise forms.ValidationError(
+                _("Write the phone with its code, e.g. +7 701 234 56 78, or the e-mail.")
+            )
+        return contact
+
+
+class RatingForm(forms.Form):
+    """The applicant's rating of the answer: 1 (bad) to 5 (good) and an optional comment."""
+
+    score = forms.TypedChoiceField(
+        label=_("How useful is the answer?"),
+        choices=[
+            (5, _("5 — very good")),
+            (4, _("4 — good")),
+            (3, _("3 — acceptable")),
+            (2, _("2 — poor")),
+            (1, _("1 — very poor")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=RATING_COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

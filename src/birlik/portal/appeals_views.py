@@ -9,22 +9,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.contrib import messages
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from birlik.access.models import User
-from birlik.appeals.models import Appeal, AppealStep
-from birlik.appeals.services import MAX_ATTACHMENTS, AppealError, appeal_register, status_url
+from birlik.appeals.models import Appeal, AppealAttachment, AppealRating, AppealStep
+from birlik.appeals.services import (
+    MAX_ATTACHMENTS,
+    AppealError,
+    appeal_rate,
+    appeal_rating_allowed,
+    appeal_register,
+    appeal_send_status_link,
+    status_url,
+)
 from birlik.core import ratelimit, uploads
+from birlik.core.private_files import private_download, private_page
 from birlik.registry.models import Organisation
 
-from .appeals_forms import AppealForm
+from .appeal_receipt_pdf import receipt_pdf
+from .appeals_forms import AppealFindForm, AppealForm, RatingForm
 
 # Steps of the history the applicant sees, with the words they see; notes never appear.
 PUBLIC_STEPS: dict[str, Any] = {
@@ -33,7 +45,7 @@ PUBLIC_STEPS: dict[str, Any] = {
     AppealStep.Action.EXTENDED: gettext_lazy("Term extended"),
     AppealStep.Action.REDIRECTED: gettext_lazy("Sent on to the competent body"),
     AppealStep.Action.APPROVED: gettext_lazy("Answered"),
-    AppealStep.Action.CLOSED: gettext_lazy("Closed"),
+    AppealStep.Action.CLOSED: pgettext_lazy("appeal", "Closed"),
 }
 
 
@@ -50,11 +62,8 @@ def _preselected(request: HttpRequest) -> Organisation | None:
     return Organisation.objects.filter(pk=int(value), status=Organisation.Status.ACTIVE).first()
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+def _private(response: HttpResponse, *, with_form: bool = False) -> HttpResponse:
+    return private_page(response, has_form=with_form)
 
 
 @never_cache
@@ -142,6 +151,13 @@ def _appeal_or_404(token: str) -> Appeal:
     return appeal
 
 
+def _attachments(appeal: Appeal) -> list[AppealAttachment]:
+    """The files sent with the appeal, by their names only (never a link to them here)."""
+    return list(
+        appeal.attachments.order_by("pk").only("pk", "original_name", "content_type", "size")
+    )
+
+
 @never_cache
 @require_GET
 def appeal_receipt(request: HttpRequest, token: str) -> HttpResponse:
@@ -150,9 +166,27 @@ def appeal_receipt(request: HttpRequest, token: str) -> HttpResponse:
         render(
             request,
             "portal/appeals/receipt.html",
-            {"appeal": appeal, "status_url": status_url(appeal)},
+            {
+                "appeal": appeal,
+                "status_url": status_url(appeal),
+                "attachments": _attachments(appeal),
+            },
         )
     )
+
+
+@never_cache
+@require_GET
+def appeal_receipt_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt as a PDF, for whoever holds the private link (as the receipt page)."""
+    appeal = _appeal_or_404(token)
+    data = receipt_pdf(appeal, link=status_url(appeal), attachments=_attachments(appeal))
+    response = private_download(
+        data, filename=f"appeal-{appeal.number}.pdf", content_type="application/pdf"
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def public_steps(appeal: Appeal) -> list[PublicStep]:
@@ -160,14 +194,100 @@ def public_steps(appeal: Appeal) -> list[PublicStep]:
     return [PublicStep(label=str(PUBLIC_STEPS[step.action]), at=step.at) for step in steps]
 
 
-@never_cache
-@require_GET
-def appeal_status(request: HttpRequest, token: str) -> HttpResponse:
-    appeal = _appeal_or_404(token)
+def _status_page(
+    request: HttpRequest,
+    appeal: Appeal,
+    *,
+    rating_form: RatingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_rate = appeal_rating_allowed(appeal=appeal)
     return _private(
         render(
             request,
             "portal/appeals/status.html",
-            {"appeal": appeal, "steps": public_steps(appeal)},
-        )
+            {
+                "appeal": appeal,
+                "steps": public_steps(appeal),
+                "attachments": _attachments(appeal),
+                "rating": AppealRating.objects.filter(appeal=appeal).first(),
+                "rating_form": (rating_form or RatingForm()) if can_rate else None,
+            },
+            status=status,
+        ),
+        with_form=can_rate,
+    )
+
+
+@never_cache
+@require_GET
+def appeal_status(request: HttpRequest, token: str) -> HttpResponse:
+    return _status_page(request, _appeal_or_404(token))
+
+
+@never_cache
+@require_POST
+def appeal_rating(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant rates the answer (the service allows it once, after the answer)."""
+    appeal = _appeal_or_404(token)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            appeal_rate(
+                appeal=appeal,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except AppealError as error:
+            if not appeal_rating_allowed(appeal=appeal):
+                messages.error(request, str(error.message))
+                return redirect("portal:appeal_status", token=appeal.token)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: your rating of the answer is recorded."))
+            return redirect("portal:appeal_status", token=appeal.token)
+    return _status_page(request, appeal, rating_form=form, status=400)
+
+
+FIND_SCOPE = "appeals-find"
+FIND_NUMBER_SCOPE = "appeals-find-number"
+
+
+def _find_refused(request: HttpRequest, number: str) -> ratelimit.Verdict | None:
+    """Counts the attempt from this client and on this number; the refusal when one of them is
+    over its limit (so that neither one client nor many can try contacts against a number)."""
+    verdict = ratelimit.limited(request, FIND_SCOPE, rate="RATE_APPEAL_FIND")
+    if verdict:
+        return verdict
+    rate = ratelimit.setting_rate("RATE_APPEAL_FIND_NUMBER")
+    verdict = ratelimit.check(FIND_NUMBER_SCOPE, number, limit=rate.limit, window=rate.window)
+    return verdict if verdict.over else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appeal_find(request: HttpRequest) -> HttpResponse:
+    """Find my appeal: the private link is sent again to the phone or e-mail given with the
+    appeal, never shown here; the answer is the same whether the number exists or not."""
+    form = AppealFindForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif verdict := _find_refused(request, form.cleaned_data["number"]):
+            form.add_error(None, ratelimit.wait_message(verdict.retry_after))
+            status = 429
+        else:
+            appeal_send_status_link(
+                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
+            )
+            return redirect(reverse("portal:appeal_find") + "?asked=1")
+    return _private(
+        render(
+            request,
+            "portal/appeals/find.html",
+            {"form": form, "asked": request.GET.get("asked") == "1" and not form.is_bound},
+            status=status,
+        ),
+        with_form=True,
     )

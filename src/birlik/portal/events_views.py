@@ -6,6 +6,7 @@ ticket page shows nothing of anyone else and is kept out of search engines and c
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 from dataclasses import dataclass
 from typing import Any, cast
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from birlik.access.models import User
 from birlik.core import ratelimit
+from birlik.core.private_files import private_page
 from birlik.events import queries
 from birlik.events.models import Event, Registration
 from birlik.events.services import RegistrationError, registration_cancel, registration_create
@@ -82,6 +84,46 @@ def _absolute(path: str) -> str:
 # --- Calendar ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A link offered when no event matches: what to change, and the calendar without it."""
+
+    text: str
+    url: str
+
+
+def _suggestions(
+    form: CalendarForm, kept: dict[str, str], filters: dict[str, Any]
+) -> list[Suggestion]:
+    """One link per filter in use (the same search without it), then the following month."""
+    base = reverse("portal:events")
+
+    def url(values: dict[str, str]) -> str:
+        return f"{base}?{urlencode(values)}" if values else base
+
+    shown = [key for key in kept if key != "organiser"]
+    suggestions = [
+        Suggestion(
+            _("Clear the filter “%(filter)s”") % {"filter": form.fields[key].label},
+            url({k: v for k, v in kept.items() if k != key}),
+        )
+        for key in shown
+        if key not in ("date_from", "date_to")
+    ]
+    last = filters["date_to"] or filters["date_from"]
+    if last is not None:
+        start = last + datetime.timedelta(days=1)
+        end = start + datetime.timedelta(days=30)
+        suggestions.append(
+            Suggestion(
+                _("Look at the next month: %(start)s – %(end)s")
+                % {"start": start.strftime("%d.%m.%Y"), "end": end.strftime("%d.%m.%Y")},
+                url({**kept, "date_from": start.isoformat(), "date_to": end.isoformat()}),
+            )
+        )
+    return suggestions
+
+
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
     form = CalendarForm(request.GET)
@@ -90,15 +132,19 @@ def calendar(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
     kept = form.understood()
     dated = filters["date_from"] is not None or filters["date_to"] is not None
+    shown_items = items(page.object_list)
     return render(
         request,
         "portal/events/calendar.html",
         {
             "form": form,
             "page": page,
-            "items": items(page.object_list),
+            "items": shown_items,
             "organiser": filters["organiser"],
             "filtered": bool(kept),
+            # Filters chosen in the form (the organiser comes from a body's page, not the form).
+            "active_filters": len([key for key in kept if key != "organiser"]),
+            "suggestions": [] if shown_items else _suggestions(form, kept, filters),
             "dated": dated,
             "query_string": urlencode(kept),
             "feed_url": reverse("portal:events_ical") + (f"?{urlencode(kept)}" if kept else ""),
@@ -262,18 +308,11 @@ def _can_cancel(registration: Registration) -> bool:
     )
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @never_cache
 @require_GET
 def ticket(request: HttpRequest, code: str) -> HttpResponse:
     registration = _ticket_or_404(code)
-    return _private(
+    return private_page(
         render(
             request,
             "portal/events/ticket.html",
@@ -286,7 +325,8 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
                 else None,
                 "can_cancel": _can_cancel(registration),
             },
-        )
+        ),
+        has_form=_can_cancel(registration),
     )
 
 
@@ -307,10 +347,11 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
                 request, _("Your registration is cancelled. Thank you for telling us.")
             )
         return redirect("portal:ticket", code=registration.ticket_code)
-    return _private(
+    return private_page(
         render(
             request,
             "portal/events/ticket_cancel.html",
             {"registration": registration, "event": registration.event},
-        )
+        ),
+        has_form=True,
     )

@@ -17,4 +17,11 @@ urlpatterns = [
     path("appeals/new/", appeals_views.appeal_new, name="appeal_new"),
     path("appeals/receipt/<str:token>/", appeals_views.appeal_receipt, name="appeal_receipt"),
     path("appeals/status/<str:token>/", appeals_views.appeal_status, name="appeal_status"),
+    path(
+        "appeals/receipt/<str:token>/receipt.pdf",
+        appeals_views.appeal_receipt_pdf,
+        name="appeal_receipt_pdf",
+    ),
+    path("appeals/status/<str:token>/rating/", appeals_views.appeal_rating, name="appeal_rating"),
+    path("appeals/find/", appeals_views.appeal_find, name="appeal_find"),
 ]

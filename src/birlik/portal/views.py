@@ -14,15 +14,21 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from birlik.core import kpi
 from birlik.events import queries as event_queries
 from birlik.geo import map as region_map
 from birlik.registry import directory as public_reads
+from birlik.registry.models import Organisation
 
 from . import events_views
 from .forms import DirectoryForm
+
+HOME_EVENTS = 3
+OSM_SEARCH = "https://www.openstreetmap.org/search"
+HOUSE_OF_FRIENDSHIP = "house_of_friendship"
 
 
 def _home_events(year: int) -> dict[str, Any]:
@@ -31,16 +37,30 @@ def _home_events(year: int) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         return {
             **event_queries.year_figures(year),
-            "upcoming": event_queries.upcoming_events(limit=5),
+            "upcoming": event_queries.upcoming_events(limit=HOME_EVENTS),
         }
 
     value: dict[str, Any] = kpi.cached(f"portal:home:events:{year}", build)
     return value
 
 
+def _houses_by_region(year: int) -> dict[str, int]:
+    """Active Houses of Friendship per region (ISO code), from the registry's indicator."""
+
+    def build() -> dict[str, int]:
+        rows = kpi.compute("registry.bodies_by_region", kpi.Period.year(year))
+        return {row["region"]: row["value"] for row in rows if row["kind"] == HOUSE_OF_FRIENDSHIP}
+
+    value: dict[str, int] = kpi.cached(f"portal:home:houses:{year}", build)
+    return value
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    figures = public_reads.cached_home_figures(timezone.localdate().year)
-    events = _home_events(timezone.localdate().year)
+    year = timezone.localdate().year
+    language = (get_language() or "kk").split("-")[0]
+    figures = public_reads.cached_home_figures(year)
+    events = _home_events(year)
+    houses = _houses_by_region(year)
     shape = region_map.shape()
     bins = region_map.classes(row["value"] for row in figures["regions"])
     directory = reverse("portal:directory")
@@ -50,6 +70,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "path": shape.paths.get(row["iso"], ""),
             "colour": region_map.class_of(row["value"], bins).colour,
             "url": f"{directory}?{urlencode({'region': row['iso']})}",
+            "label": region_map.label(row["iso"], str(row["name"]), language=language),
+            "centre": shape.centres.get(row["iso"]),
+            "houses": houses.get(row["iso"], 0),
+            "houses_url": f"{directory}?"
+            + urlencode({"region": row["iso"], "kind": HOUSE_OF_FRIENDSHIP}),
         }
         for row in figures["regions"]
     ]
@@ -63,6 +88,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "view_box": shape.view_box,
             "events": events,
             "upcoming_events": events_views.items(events["upcoming"]),
+            # The search box's regions come from the figures already read: no query more.
+            "search_regions": [("", _("All regions"))]
+            + [(row["iso"], row["name"]) for row in figures["regions"]],
         },
     )
 
@@ -120,5 +148,18 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": organisation.status == organisation.Status.CLOSED,
             "events": events_views.items(event_queries.upcoming_events(organiser=organisation)),
             "events_url": f"{reverse('portal:events')}?{urlencode({'organiser': pk})}",
+            "map_url": _map_search_url(organisation),
         },
     )
+
+
+def _map_search_url(organisation: Organisation) -> str:
+    """A plain link to the body's address on OpenStreetMap (nothing is loaded from there on our
+    pages): the address with its district and region, so that a street name alone is found."""
+    if not organisation.address:
+        return ""
+    parts = [organisation.address]
+    for place in (organisation.district, organisation.region):
+        if place is not None and str(place.name) not in organisation.address:
+            parts.append(str(place.name))
+    return f"{OSM_SEARCH}?{urlencode({'query': ', '.join(parts)})}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from birlik.core import kpi
+from birlik.core.collation import collated
 from birlik.core.text import query_keys
 from birlik.geo.models import District, Region
 from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
@@ -51,7 +52,8 @@ def directory_bodies(
     ethnic_group: EthnicGroup | None = None,
     parent: Organisation | None = None,
 ) -> QuerySet[Organisation]:
-    """Bodies matching the directory filters, sorted by the name shown in this language.
+    """Bodies matching the directory filters, in alphabetical order of the name shown in this
+    language (Kazakh/Russian order, ``core.collation``).
 
     Only the ids and the sort key go through the sort; ``bodies_in_order`` then loads the
     rows of one page, so a deep page costs what the first one does.
@@ -70,7 +72,7 @@ def directory_bodies(
         bodies = bodies.filter(ethnic_groups=ethnic_group)
     if parent is not None:
         bodies = bodies.filter(path__startswith=parent.path, depth=parent.depth + 1)
-    return bodies.annotate(shown_name=name_in_language()).order_by("shown_name", "pk")
+    return bodies.annotate(shown_name=name_in_language()).order_by(collated("shown_name"), "pk")
 
 
 def bodies_in_order(ids: list[int]) -> list[Organisation]:
@@ -94,7 +96,7 @@ def body_parent(body: Organisation) -> Organisation | None:
 
 
 def active_children(body: Organisation) -> QuerySet[Organisation]:
-    """The active bodies directly under ``body``, sorted by name."""
+    """The active bodies directly under ``body``, in alphabetical order of their name."""
     return (
         Organisation.objects.filter(
             path__startswith=body.path,
@@ -103,7 +105,7 @@ def active_children(body: Organisation) -> QuerySet[Organisation]:
         )
         .select_related("kind")
         .annotate(shown_name=name_in_language())
-        .order_by("shown_name", "pk")
+        .order_by(collated("shown_name"), "pk")
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
 from birlik.geo.models import Region
@@ -46,7 +47,7 @@ def bodies_by_kind(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "registry.members",
     name=_("Members by kind of body"),
-    unit=_("people"),
+    unit=pgettext_lazy("unit", "people"),
     dimensions=("kind",),
     description=_("People holding a term in a body at the end of the period (or today)."),
     order=20,
@@ -88,7 +89,7 @@ def bodies_by_region(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "registry.members_by_region",
     name=_("Members by region"),
-    unit=_("people"),
+    unit=pgettext_lazy("unit", "people"),
     dimensions=("region", "kind"),
     order=40,
     description=_(

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from birlik.core.text import search_key
@@ -72,8 +73,8 @@ class Organisation(MP_Node):
     """A body of the network. The materialised path makes subtree queries one indexed prefix."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("body", "active")
+        CLOSED = "closed", pgettext_lazy("body", "closed")
 
     steplen = 4
 

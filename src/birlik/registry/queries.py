@@ -15,9 +15,12 @@ from django.utils import timezone
 
 from birlik.access import policies
 from birlik.access.models import AuditEntry
+from birlik.core import collation
+from birlik.core.collation import collated
 from birlik.core.text import query_keys
 from birlik.geo.models import Region
 
+from .directory import name_in_language
 from .models import Membership, Organisation, OrganisationKind, Person
 
 
@@ -51,7 +54,8 @@ def scoped_bodies(
     status: str = "",
     under: Organisation | None = None,
 ) -> QuerySet[Organisation]:
-    """The bodies of the user's subtrees matching the workspace filters, in tree order."""
+    """The bodies of the user's subtrees matching the workspace filters, in alphabetical order
+    of the name shown in this language."""
     bodies = policies.scoped(Organisation.objects.all(), user).select_related(
         "kind", "region", "district"
     )
@@ -65,7 +69,7 @@ def scoped_bodies(
         bodies = bodies.filter(status=status)
     if under is not None:
         bodies = bodies.filter(path__startswith=under.path)
-    return bodies.order_by("path")
+    return bodies.annotate(shown_name=name_in_language()).order_by(collated("shown_name"), "pk")
 
 
 def body_children(body: Organisation) -> QuerySet[Organisation]:
@@ -88,7 +92,7 @@ def body_members(body: Organisation, *, on: datetime.date | None = None) -> Quer
     return (
         Membership.objects.filter(active_on(_today(on)), organisation=body)
         .select_related("person")
-        .order_by("role", "person__last_name", "person__first_name", "pk")
+        .order_by("role", *collation.order_by("person__last_name", "person__first_name"), "pk")
     )
 
 
@@ -190,7 +194,7 @@ def scoped_people(*, user: Any, query: str = "") -> QuerySet[Person]:
                 | Q(patronymic__icontains=variant)
             )
         people = people.filter(matches)
-    return people.order_by("last_name", "first_name", "pk")
+    return collation.ordered(people, "last_name", "first_name")
 
 
 def person_memberships(*, user: Any, person: Person) -> QuerySet[Membership]:
@@ -209,7 +213,11 @@ def members_for_export(body: Organisation, *, user: Any) -> QuerySet[Membership]
         Membership.objects.filter(organisation__path__startswith=body.path)
         .select_related("person", "organisation")
         .annotate(person_data_visible=_data_visible(user, "person__"))
-        .order_by("organisation__path", "person__last_name", "person__first_name", "pk")
+        .order_by(
+            "organisation__path",
+            *collation.order_by("person__last_name", "person__first_name"),
+            "pk",
+        )
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core import uploads
 from birlik.core.forms import DateInput
@@ -21,7 +22,9 @@ from birlik.registry.models import EthnicGroup, Membership, Organisation, Organi
 class BodyFilterForm(forms.Form):
     """Filters of the bodies list; a value that is not understood is reported and ignored."""
 
-    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    q = forms.CharField(
+        label=pgettext_lazy("name of a thing", "Name"), required=False, max_length=200
+    )
     kind: forms.ModelChoiceField[OrganisationKind] = forms.ModelChoiceField(
         label=_("Kind of body"),
         queryset=OrganisationKind.objects.all(),
@@ -54,7 +57,7 @@ class BodyFilterForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=200)
 
 
 class BodyForm(forms.Form):

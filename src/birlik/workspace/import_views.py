@@ -23,7 +23,7 @@ from birlik.imports import blanks, kinds, services
 from birlik.imports.models import ImportJob, ImportRow
 from birlik.registry.models import Organisation
 
-from . import forms
+from . import forms, menu
 
 ROWS_PAGE_SIZE = 100
 PREVIEW_SHOWN = 12
@@ -103,6 +103,7 @@ def _import_upload(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "body": organisation,
+            "crumbs": menu.import_crumbs(organisation),
             "kinds": kinds.KINDS,
             "recent": ImportJob.objects.filter(
                 user_id=int(request.user.pk or 0), organisation=organisation
@@ -159,6 +160,7 @@ def import_columns(request: HttpRequest, token: str) -> HttpResponse:
         {
             "job": job,
             "body": job.organisation,
+            "crumbs": menu.import_crumbs(job.organisation, step=_("Choose the columns")),
             "form": form,
             "kind": kind,
             "columns": [
@@ -196,6 +198,7 @@ def import_review(request: HttpRequest, token: str) -> HttpResponse:
         {
             "job": job,
             "body": job.organisation,
+            "crumbs": menu.import_crumbs(job.organisation, step=_("Check the import")),
             "kind": kinds.KINDS[job.kind],
             "page": page,
             "status": status,

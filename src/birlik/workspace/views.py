@@ -36,7 +36,7 @@ from birlik.events.models import Event
 from birlik.registry import queries, services
 from birlik.registry.models import Membership, Organisation, Person
 
-from . import forms, importing
+from . import forms, importing, menu, mywork
 
 View = Callable[..., HttpResponseBase]
 FORMATS = {"csv", "xlsx"}
@@ -83,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "figures": queries.scope_figures(user=request.user),
             "staff_bodies": list(dict.fromkeys(staff_bodies)),
             "sees_people": policies.can(request.user, "registry.view_person"),
+            "work": mywork.my_work(request.user),
         },
     )
 
@@ -124,6 +125,7 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
     parent = queries.body_parent(organisation)
     context: dict[str, Any] = {
         "body": organisation,
+        "crumbs": menu.body_crumbs(user, organisation),
         "parent": parent,
         "parent_in_scope": parent is not None
         and policies.covers(user, policies.ALL_ROLES, str(parent.path)),
@@ -301,6 +303,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "workspace/person.html",
         {
             "person": record,
+            "crumbs": menu.person_crumbs(user, record),
             "full": full,
             "memberships": memberships,
             "terms": terms,

@@ -28,9 +28,14 @@ def number(value: Any) -> str:
     return str(format_decimal(value, locale=_locale()))
 
 
+# CLDR's kk "long" is «2025 ж. 12 желтоқсан»; documents write the year out (glossary rule 7).
+LONG_DATE_PATTERNS = {"kk_KZ": "y 'жылғы' d MMMM"}
+
+
 @register.filter
 def long_date(value: datetime.date | None) -> str:
-    """«2025 ж. 12 желтоқсан», «12 декабря 2025 г.», "12 December 2025"."""
+    """«2025 жылғы 12 желтоқсан», «12 декабря 2025 г.», "12 December 2025"."""
     if value is None:
         return ""
-    return str(format_date(value, "long", locale=_locale()))
+    locale = _locale()
+    return str(format_date(value, LONG_DATE_PATTERNS.get(locale, "long"), locale=locale))

@@ -22,7 +22,7 @@ from django.db.models import F, Min, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core import kpi
@@ -348,7 +348,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("iso", "string", _("ISO 3166-2 code, e.g. KZ-55.")),
             Field("kato", "string", _("KATO code of the region.")),
             Field("kind", "string", _("region, or city (of republican significance)")),
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
             *_names("centre", _("Administrative centre")),
         ),
         _regions,
@@ -363,7 +363,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field(
                 "kind", "string", _("district, city (of regional significance) or city_district")
             ),
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
         ),
         _districts,
     ),
@@ -374,7 +374,7 @@ DATASETS: tuple[Dataset, ...] = (
         (
             CODE_FIELD,
             Field("level", "string", _("national, regional, district or local")),
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
             Field("is_active", "boolean", _("Whether the kind is still in use.")),
         ),
         _kinds,
@@ -385,7 +385,7 @@ DATASETS: tuple[Dataset, ...] = (
         _("Programmes and projects events belong to."),
         (
             CODE_FIELD,
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
             Field("is_active", "boolean", _("Whether the programme is still running.")),
         ),
         _programmes,
@@ -401,7 +401,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("id", "integer", _("Number of the body (its page is /bodies/<id>/).")),
             Field("parent_id", "integer", _("Number of the body above it; empty at the top.")),
             Field("kind", "string", _("Code of the kind of body (see body_kinds).")),
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
             Field("region", "string", _("ISO 3166-2 code of the region; empty if national.")),
             Field("district", "string", _("KATO code of the district, if any.")),
             *_names("address", _("Address of the body")),
@@ -462,7 +462,7 @@ DATASETS: tuple[Dataset, ...] = (
         (
             Field("indicator", "string", _("Code of the indicator.")),
             Field("dimensions", "string", _("Its breakdowns, comma-separated.")),
-            *_names("name", _("Name")),
+            *_names("name", pgettext_lazy("name of a thing", "Name")),
             *_names("unit", _("Unit")),
             *_names("description", _("How it is counted")),
         ),
