@@ -179,3 +179,51 @@ def sign_in(page: Page) -> Callable[..., Page]:
         return page
 
     return do
+
+
+# --- Screens: a phone and a desk, for the tests of layouts -----------------------------------
+
+SCREENS = {"phone": (390, 844), "desktop": (1366, 768)}
+
+
+def open_tab(
+    browser: Browser, live_server: Any, screen: str, language: str, *, clipboard: bool = False
+) -> Page:
+    """A tab the size of ``screen`` in ``language``; its ``errors`` collect JavaScript errors
+    and Content-Security-Policy refusals, for the test to assert empty."""
+    width, height = SCREENS[screen]
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=f"{language}-KZ",
+        viewport={"width": width, "height": height},
+        is_mobile=screen == "phone",
+        has_touch=screen == "phone",
+    )
+    if clipboard:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    tab.errors = errors  # type: ignore[attr-defined]
+    return tab
+
+
+def visit(tab: Page, url: str, name: str) -> None:
+    """Open ``url`` (200 expected), save a screenshot when ``BIRLIK_SCREENSHOTS`` names a
+    folder, and fail when the page is wider than the screen."""
+    response = tab.goto(url)
+    assert response is not None and response.status == 200, url
+    folder = os.environ.get("BIRLIK_SCREENSHOTS")
+    if folder:
+        tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    wider = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 0, f"{url} is {wider}px wider than the viewport"

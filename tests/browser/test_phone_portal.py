@@ -8,9 +8,7 @@ serious. ``BIRLIK_SCREENSHOTS=<dir>`` saves a full-page screenshot of each page 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,51 +17,16 @@ from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
 from birlik.core import kpi
+from tests.browser.conftest import SCREENS, open_tab, visit
 from tests.conftest import Network
 from tests.portal.events_data import in_days, make_event
 
-SCREENS = {"phone": (390, 844), "desktop": (1366, 768)}
 TITLES = [
     ("Этносаралық келісім күні: «Бірлік» фестивалі", "Фестиваль «Бирлик» ко Дню согласия"),
     ("Жастар форумы: Қазақстан халқы ассамблеясы", "Молодежный форум Ассамблеи народа"),
     ("Ақсақалдар кеңесінің кездесуі", "Встреча совета аксакалов"),
     ("Ана тілі мерекесі", "Праздник родного языка"),
 ]
-
-
-def open_tab(browser: Browser, live_server: Any, screen: str, language: str) -> Page:
-    width, height = SCREENS[screen]
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale=f"{language}-KZ",
-        viewport={"width": width, "height": height},
-        is_mobile=screen == "phone",
-        has_touch=screen == "phone",
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    tab.errors = errors  # type: ignore[attr-defined]
-    return tab
-
-
-def visit(tab: Page, url: str, name: str) -> None:
-    response = tab.goto(url)
-    assert response is not None and response.status == 200, url
-    folder = os.environ.get("BIRLIK_SCREENSHOTS")
-    if folder:
-        tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-    wider = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert wider <= 0, f"{url} is {wider}px wider than the viewport"
 
 
 def bottom(tab: Page, selector: str) -> float:

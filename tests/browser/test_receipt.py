@@ -7,7 +7,6 @@ my appeal" and the rating form on the status page pass axe on the phone.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from birlik.appeals.models import Appeal
 from birlik.appeals.services import (
@@ -27,10 +26,10 @@ from birlik.appeals.services import (
     appeal_take_on,
     status_url,
 )
+from tests.browser.conftest import SCREENS, open_tab, visit
 from tests.conftest import Network
 from tests.factories import png_bytes
 
-SCREENS = {"phone": (390, 844), "desktop": (1366, 768)}
 LONG_NAME = "Ауылдағы_жолдың_көктемгі_суреті_2026_жылғы_сәуір_айының_басында_түсірілген.png"
 
 
@@ -53,42 +52,6 @@ def register(network: Network, language: str) -> Appeal:
     )
 
 
-def open_tab(browser: Browser, live_server: Any, screen: str, language: str) -> Page:
-    width, height = SCREENS[screen]
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale=f"{language}-KZ",
-        viewport={"width": width, "height": height},
-        is_mobile=screen == "phone",
-        has_touch=screen == "phone",
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    tab.errors = errors  # type: ignore[attr-defined]
-    return tab
-
-
-def visit(tab: Page, url: str, name: str) -> None:
-    response = tab.goto(url)
-    assert response is not None and response.status == 200, url
-    folder = os.environ.get("BIRLIK_SCREENSHOTS")
-    if folder:
-        tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-    wider = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert wider <= 0, f"{url} is {wider}px wider than the viewport"
-
-
 @pytest.mark.parametrize("language", ["kk", "ru"])
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
 def test_the_receipt_fits_the_screen_and_copies_the_link(
@@ -102,7 +65,7 @@ def test_the_receipt_fits_the_screen_and_copies_the_link(
     appeal = register(browser_network, language)
     with translation.override(language):
         receipt = reverse("portal:appeal_receipt", kwargs={"token": appeal.token})
-    tab = open_tab(browser, live_server, screen, language)
+    tab = open_tab(browser, live_server, screen, language, clipboard=True)
     try:
         visit(tab, receipt, f"appeal-receipt-{screen}-{language}")
         expect(tab.locator(".attachment-names")).to_contain_text(LONG_NAME)
@@ -143,7 +106,7 @@ def test_find_my_appeal_and_the_rating_form_pass_axe_on_a_phone(
     with translation.override("kk"):
         find = reverse("portal:appeal_find")
         status = reverse("portal:appeal_status", kwargs={"token": appeal.token})
-    tab = open_tab(browser, live_server, "phone", "kk")
+    tab = open_tab(browser, live_server, "phone", "kk", clipboard=True)
     try:
         visit(tab, find, "appeal-find-phone-kk")
         axe_check(tab)

@@ -41,11 +41,6 @@ def home_body_id(user: Any) -> int | None:
     return staff[0].organisation_id if staff else None
 
 
-def _menu(label: str) -> str:
-    """A menu label: short words ("People", "Bodies") mean one thing here, with their context."""
-    return pgettext("workspace menu", label)
-
-
 def _url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs=kwargs or None)
 
@@ -58,43 +53,67 @@ def sections(user: Any) -> list[Section]:
     def add(key: str, label: str, url: str, *more: str) -> None:
         items.append((key, label, url, (url, *more)))
 
-    add("home", _menu("My work"), _url("workspace:home"))
-    add("bodies", _menu("Bodies"), _url("workspace:bodies"))
+    add("home", pgettext("workspace menu", "My work"), _url("workspace:home"))
+    add("bodies", pgettext("workspace menu", "Bodies"), _url("workspace:bodies"))
     if can(user, "registry.view_person"):
         add("people", pgettext("register of people", "People"), _url("workspace:people"))
     if can(user, "appeals.view_register"):
-        add("appeals", _menu("Appeals"), _url("appeals:inbox"))
+        add("appeals", pgettext("workspace menu", "Appeals"), _url("appeals:inbox"))
     if can(user, "appeals.view_proposal"):
-        add("proposals", _menu("Proposals"), _url("appeals:proposals"))
+        add("proposals", pgettext("workspace menu", "Proposals"), _url("appeals:proposals"))
     if policies.has_role(user, policies.STAFF_ROLES):
-        add("events", _menu("Events"), _url("events:list"))
+        add("events", pgettext("workspace menu", "Events"), _url("events:list"))
     if can(user, "mediation.view_cases"):
-        add("mediation", _menu("Mediation"), _url("mediation:cases"), _url("mediation:cases"))
+        add(
+            "mediation",
+            pgettext("workspace menu", "Mediation"),
+            _url("mediation:cases"),
+            _url("mediation:cases"),
+        )
     elif can(user, "mediation.view_mediators"):
-        add("mediation", _menu("Mediation"), _url("mediation:mediators"), _url("mediation:cases"))
+        add(
+            "mediation",
+            pgettext("workspace menu", "Mediation"),
+            _url("mediation:mediators"),
+            _url("mediation:cases"),
+        )
     if can(user, "charity.view_register"):
-        add("charity", _menu("Charity"), _url("charity:requests"))
+        add("charity", pgettext("workspace menu", "Charity"), _url("charity:requests"))
     elif can(user, "charity.view_projects"):
-        add("charity", _menu("Charity"), _url("charity:projects"), _url("charity:requests"))
+        add(
+            "charity",
+            pgettext("workspace menu", "Charity"),
+            _url("charity:projects"),
+            _url("charity:requests"),
+        )
     if can(user, "reports.view_dashboard"):
-        add("dashboard", _menu("Dashboards"), _url("reports:dashboard"))
+        add("dashboard", pgettext("workspace menu", "Dashboards"), _url("reports:dashboard"))
     if can(user, "reports.view_plans"):
-        add("plans", _menu("Plans and targets"), _url("reports:plans"))
+        add("plans", pgettext("workspace menu", "Plans and targets"), _url("reports:plans"))
     if can(user, "report_documents.request_report"):
-        add("annual_report", _menu("Annual report"), _url("reports_documents:runs"))
+        add(
+            "annual_report",
+            pgettext("workspace menu", "Annual report"),
+            _url("reports_documents:runs"),
+        )
     body = home_body_id(user)
     if body is not None and can(user, "registry.import"):
         imports = _url("workspace:home") + "imports/"  # the review pages of an import
-        add("imports", _menu("Imports"), _url("workspace:import", pk=body), imports)
+        add(
+            "imports",
+            pgettext("workspace menu", "Imports"),
+            _url("workspace:import", pk=body),
+            imports,
+        )
     if can(user, "api.manage_tokens"):
-        add("tokens", _menu("Integration tokens"), _url("api_tokens:list"))
+        add("tokens", pgettext("workspace menu", "Integration tokens"), _url("api_tokens:list"))
     if can(user, "access.manage_grants"):
-        add("grants", _menu("Roles and access"), _url("access:grants"))
+        add("grants", pgettext("workspace menu", "Roles and access"), _url("access:grants"))
     if can(user, "access.view_audit"):
-        add("audit", _menu("Audit log"), _url("access:audit"))
+        add("audit", pgettext("workspace menu", "Audit log"), _url("access:audit"))
     add(
         "account",
-        _menu("My account"),
+        pgettext("workspace menu", "My account"),
         _url("access:profile"),
         _url("access:password"),
         _url("access:totp"),
@@ -135,7 +154,7 @@ class Crumb:
 
 
 def home_crumb() -> Crumb:
-    return Crumb(_menu("My work"), _url("workspace:home"))
+    return Crumb(pgettext("workspace menu", "My work"), _url("workspace:home"))
 
 
 def body_crumbs(user: Any, body: Any) -> list[Crumb]:
@@ -147,7 +166,7 @@ def body_crumbs(user: Any, body: Any) -> list[Crumb]:
     roots = policies.roots(user, policies.ALL_ROLES)
     seen = [path for path in above if any(path.startswith(root) for root in roots)]
     ancestors = Organisation.objects.filter(path__in=seen).order_by("path") if seen else []
-    crumbs = [home_crumb(), Crumb(_menu("Bodies"), _url("workspace:bodies"))]
+    crumbs = [home_crumb(), Crumb(pgettext("workspace menu", "Bodies"), _url("workspace:bodies"))]
     crumbs += [Crumb(item.name, _url("workspace:body", pk=item.pk)) for item in ancestors]
     crumbs.append(Crumb(body.name, _url("workspace:body", pk=body.pk)))
     return crumbs
