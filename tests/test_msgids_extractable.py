@@ -26,11 +26,8 @@ def _message_arguments(call: ast.Call, name: str) -> list[ast.expr]:
     arguments = list(call.args)
     if name.startswith(("p", "np")):
         arguments = arguments[1:]  # the context comes first
-    if name.startswith(("n", "np")):
-        arguments = arguments[:2]  # singular and plural; then the number
-    else:
-        arguments = arguments[:1]
-    return arguments
+    # Singular and plural, then the number; or the one message.
+    return arguments[:2] if name.startswith(("n", "np")) else arguments[:1]
 
 
 def _allowed(argument: ast.expr) -> bool:
