@@ -359,3 +359,23 @@ def test_what_the_commit_would_refuse_is_found_by_the_check(coordinator, network
     done = confirm(coordinator, review)
     job = done.context["job"]
     assert (job.status, job.committed, job.message) == (ImportJob.Status.DONE, 1, "")
+
+
+def test_the_column_step_costs_the_same_queries_for_few_or_many_columns(coordinator, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for width in (2, 40):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["ФИО", "Телефон", *[f"Колонка {n}" for n in range(width - 2)]])
+        sheet.append(["Омаров Асқар", "87010000002"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        upload(coordinator, network.pavlodar_house, buffer.getvalue())
+        job = ImportJob.objects.latest("id")
+        with CaptureQueriesContext(connection) as captured:
+            assert coordinator.get(url("import_columns", job.token)).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -7,7 +7,6 @@ those functions, so a dry run that says "ready" is what the commit will accept.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -243,7 +242,6 @@ def missing_history(mapped: set[str], defaults: dict[str, str]) -> list[Any]:
 __all__ = [
     "apply_events",
     "apply_history",
-    "datetime",
     "missing_events",
     "missing_history",
     "plan_events",

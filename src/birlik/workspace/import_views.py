@@ -3,8 +3,6 @@ commit, the rejected rows and the templates. The pipeline is ``birlik.imports.se
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,15 +22,10 @@ from birlik.imports.models import ImportJob, ImportRow
 from birlik.registry.models import Organisation
 
 from . import forms, menu
+from .views import _body
 
 ROWS_PAGE_SIZE = 100
 PREVIEW_SHOWN = 12
-
-
-def _body(request: HttpRequest, pk: int) -> Organisation:
-    return policies.get_scoped_or_404(
-        Organisation.objects.select_related("kind", "region", "district"), request.user, pk=pk
-    )
 
 
 def _job(request: HttpRequest, token: str) -> ImportJob:
@@ -253,7 +246,3 @@ def import_rejected(request: HttpRequest, token: str) -> HttpResponseBase:
         return redirect("workspace:import_review", token=job.token)
     stem = (job.filename.rsplit(".", 1)[0] or job.kind)[:80]
     return private_download(data, filename=f"{stem}-rejected.xlsx")
-
-
-def recent_context(user: Any, organisation: Organisation) -> list[ImportJob]:
-    return list(ImportJob.objects.filter(user_id=user.pk, organisation=organisation)[:5])
