@@ -242,3 +242,28 @@ def test_grant_list_costs_the_same_queries_for_few_or_many_rows(
     with django_assert_max_num_queries(9):
         response = client.get(url("access:grants"))
     assert response.status_code == 200
+
+
+def test_a_new_account_without_a_full_name_is_refused(login, network):
+    client = login(network.users["coordinator_pavlodar"])
+    response = client.post(
+        grant_new_url(network.pavlodar_house),
+        {**NEW_ACCOUNT, "new-full_name": "  ", "new-role": Role.BODY_STAFF},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="aigerim.s").exists()
+
+
+def test_the_service_refuses_a_blank_full_name(network):
+    from birlik.access import services
+
+    with pytest.raises(services.AccessError) as refused:
+        services.user_create(
+            actor=network.users["admin"],
+            username="nobody.named",
+            full_name=" \t ",
+            email="",
+            password="Steppe-wind-2026",
+        )
+    assert refused.value.field == "full_name"
+    assert not User.objects.filter(username="nobody.named").exists()

@@ -68,3 +68,14 @@ def test_password_change_keeps_the_user_signed_in(login, network):
     user.refresh_from_db()
     assert user.check_password("Irtysh-river-2026")
     assert client.get(url("access:profile")).status_code == 200
+
+
+def test_a_blank_full_name_is_refused_and_the_name_kept(login, network):
+    """Colleagues and applicants see staff by their full name, never by their login."""
+    user = network.users["staff_pavlodar_house"]
+    before = user.full_name
+    client = login(user)
+    response = client.post(url("access:profile"), {"full_name": "   ", "language": "kk"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.full_name == before

@@ -254,7 +254,7 @@ class AuditFilterForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
     language = forms.ChoiceField(label=_("Language of the interface"), choices=settings.LANGUAGES)
 
 

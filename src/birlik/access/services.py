@@ -284,6 +284,14 @@ def grant_revoke(*, actor: User, grant: Grant) -> Grant:
     return grant
 
 
+def _required_full_name(full_name: str) -> str:
+    """Staff are shown to colleagues and applicants by their full name, never by their login."""
+    cleaned = " ".join(full_name.split())
+    if not cleaned:
+        raise AccessError(_("Give the person's full name."), field="full_name")
+    return cleaned
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -296,6 +304,7 @@ def user_create(
     organisation_path: str = "",
 ) -> User:
     """An account for a member of staff; roles are given separately with ``grant_create``."""
+    full_name = _required_full_name(full_name)
     if User.objects.filter(username__iexact=username).exists():
         raise AccessError(_("An account with this login already exists."))
     user = User(username=username, full_name=full_name, email=email, language=language)
@@ -398,7 +407,7 @@ def user_update_profile(*, actor: User, user: User, full_name: str, language: st
     if language not in {code for code, _name in User._meta.get_field("language").choices or []}:
         raise AccessError(_("Choose one of the offered languages."), field="language")
     before = snapshot(user, ["full_name", "language"])
-    user.full_name = full_name.strip()
+    user.full_name = _required_full_name(full_name)
     user.language = language
     user.save(update_fields=["full_name", "language"])
     changes = diff(before, snapshot(user, ["full_name", "language"]))
