@@ -67,7 +67,7 @@ def test_every_section_of_the_coordinator_is_two_clicks_from_the_home(
         else:
             expect(links.first).to_be_visible()
         # The overdue appeal is counted, with its badge saying it in words.
-        expect(page.locator(".work-item .work-overdue").first).to_be_visible()
+        expect(page.locator(".work-item .due-late").first).to_be_visible()
         assert _wider(page) <= 0, f"{width}px: the home is wider than the screen"
         axe_check(page)
         folder = os.environ.get("BIRLIK_SCREENSHOTS")

@@ -84,12 +84,12 @@ def test_a_coordinator_of_pavlodar_counts_only_pavlodar_work(busy):
     work = _work(busy.users["coordinator_pavlodar"])
     assert work["appeals_overdue"].count == 1
     assert work["appeals_overdue"].days_left == -2
-    assert work["appeals_overdue"].urgency == "overdue"
+    assert work["appeals_overdue"].tone == "late"
     assert work["appeals_overdue"].badge == "the oldest 2 days overdue"
     assert work["appeals_due_soon"].count == 1
-    assert work["appeals_due_soon"].urgency == "soon"
+    assert work["appeals_due_soon"].tone == "soon"
     assert work["event_reports_late"].count == 1
-    assert work["event_reports_late"].urgency == "overdue"
+    assert work["event_reports_late"].tone == "late"
     assert work["proposals_to_approve"].count == 1
     assert work["charity_to_verify"].count == 1
     # Mediation cases are confidential: a coordinator gets no count of them at all.
@@ -120,7 +120,7 @@ def test_a_report_still_within_its_days_is_not_late(network, settings):
 def test_a_far_deadline_is_neutral_and_a_near_one_amber(network):
     _appeal(network.pavlodar_house, due_in=3)
     item = _work(network.users["coordinator_pavlodar"])["appeals_due_soon"]
-    assert (item.days_left, item.urgency) == (3, "soon")
+    assert (item.days_left, item.tone) == (3, "soon")
     assert item.badge == "the nearest in 3 days"
 
 
@@ -183,7 +183,7 @@ def test_the_home_page_shows_counts_badges_and_links_to_the_filtered_lists(busy,
     page = as_user("coordinator_pavlodar").get(reverse("workspace:home")).content.decode()
     assert f'href="{reverse("appeals:inbox")}?queue=overdue"' in page
     assert f'href="{reverse("events:list")}?late=on"' in page
-    assert "work-overdue" in page
+    assert "due-late" in page
     assert "the oldest 2 days overdue" in page
 
 

@@ -10,6 +10,14 @@ from django.utils.translation import gettext, ngettext
 SOON_DAYS = 3
 
 
+def tone(days: int) -> str:
+    """``late`` (past), ``soon`` (today or within three days) or ``ok``: the CSS suffix of every
+    days-left badge (``due-late``, ``due-soon``, ``due-ok``)."""
+    if days < 0:
+        return "late"
+    return "soon" if days <= SOON_DAYS else "ok"
+
+
 @dataclass(frozen=True)
 class DaysLeft:
     """Calendar days from ``today`` to ``due``: negative once the date is past."""
@@ -19,10 +27,7 @@ class DaysLeft:
 
     @property
     def tone(self) -> str:
-        """``late`` (past), ``soon`` (today or within three days) or ``ok``: a CSS suffix."""
-        if self.days < 0:
-            return "late"
-        return "soon" if self.days <= SOON_DAYS else "ok"
+        return tone(self.days)
 
     @property
     def text(self) -> str:

@@ -22,6 +22,7 @@ from birlik.access import policies
 from birlik.appeals import queries as appeal_queries
 from birlik.appeals.models import Appeal, Proposal
 from birlik.charity.models import HelpRequest
+from birlik.core import due
 from birlik.core.workdays import legal_today
 from birlik.events import queries as event_queries
 from birlik.events.models import Event
@@ -31,8 +32,6 @@ from birlik.mediation.models import MediationCase
 
 # The inbox's "due soon" queue: three working days, today included.
 DUE_SOON_WORKING_DAYS = 3
-# A deadline this many days away or nearer is shown amber.
-SOON_DAYS = 3
 # Imports listed on the home page by name (the oldest first).
 IMPORTS_SHOWN = 5
 
@@ -57,13 +56,9 @@ class WorkItem:
     entries: list[Entry] = field(default_factory=list)
 
     @property
-    def urgency(self) -> str:
-        """``overdue``, ``soon`` (at most three days left) or ``later``; empty without a term."""
-        if self.days_left is None:
-            return ""
-        if self.days_left < 0:
-            return "overdue"
-        return "soon" if self.days_left <= SOON_DAYS else "later"
+    def tone(self) -> str:
+        """The badge's colour, by the rule of every days-left badge; empty without a term."""
+        return "" if self.days_left is None else due.tone(self.days_left)
 
     @property
     def badge(self) -> str:
