@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Browser, Page, expect
 
 from birlik.events.models import Registration
+from tests.browser.conftest import open_tab
 from tests.conftest import Network
 from tests.portal.events_data import in_days, make_event
 
@@ -19,20 +20,10 @@ from tests.portal.events_data import in_days, make_event
 @pytest.fixture
 def phone(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A phone-sized touch screen (390×844) in Kazakh; JavaScript errors fail the test."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="kk-KZ",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    tab = open_tab(browser, live_server, "phone", "kk")
     yield tab
-    context.close()
+    tab.context.close()
+    errors = tab.errors  # type: ignore[attr-defined]
     assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
 
 
