@@ -32,7 +32,6 @@ from .services import notice_queue
 DUE_SOON_WORKING_DAYS = 3
 # Each section lists at most this many rows, then says how many more wait in the workspace.
 SECTION_LIMIT = 20
-UNREPORTED = ("planned", "open", "held")
 UPCOMING = ("planned", "open")
 
 
@@ -100,6 +99,7 @@ def _appeals(digest: Digest) -> None:
 
 
 def _events(digest: Digest) -> None:
+    from birlik.events import queries as event_queries
     from birlik.events.models import Event
 
     user, day = digest.user, digest.day
@@ -114,9 +114,8 @@ def _events(digest: Digest) -> None:
             .order_by("starts_at", "pk")
         )
         digest.tomorrow, digest.tomorrow_total = _first(tomorrow)
-    cutoff = timezone.now() - datetime.timedelta(days=settings.EVENT_REPORT_DAYS)
     late = policies.scoped(
-        Event.objects.filter(status__in=UNREPORTED, ends_at__lt=cutoff), user
+        event_queries.events_report_late(now=timezone.now()), user
     ).select_related("organiser")
     digest.reports, digest.reports_total = _first(late.order_by("ends_at", "pk"))
 
