@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from birlik.access.models import Grant, Role, User
 from birlik.geo.models import District, Region
-from birlik.registry.models import Membership, Organisation, OrganisationKind, Person
+from birlik.registry.models import (
+    Membership,
+    OpeningHours,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 
 
 def kind(code: str) -> OrganisationKind:
@@ -72,6 +78,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
     start_date = datetime.date(2024, 1, 15)
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    """One interval of a body's week: Monday 09:00–13:00 unless told otherwise."""
+
+    class Meta:
+        model = OpeningHours
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    weekday = 0
+    opens = datetime.time(9)
+    closes = datetime.time(13)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,14 @@ import datetime
 import pytest
 
 from birlik.registry.models import EthnicGroup, Membership
-from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, kind, region
+from tests.factories import (
+    MembershipFactory,
+    OpeningHoursFactory,
+    OrganisationFactory,
+    PersonFactory,
+    kind,
+    region,
+)
 
 from .helpers import main, result_names, text
 
@@ -172,8 +179,16 @@ def test_body_page_costs_a_fixed_number_of_queries(client, network, django_asser
             kind=kind("ethnocultural_association"),
             region=region("KZ-55"),
         )
-    # The body, its parent, the first children and their count, the member counts, its next
-    # events.
-    with django_assert_num_queries(6):
+    for weekday in range(6):
+        OpeningHoursFactory(organisation=network.pavlodar_house, weekday=weekday)
+        OpeningHoursFactory(
+            organisation=network.pavlodar_house,
+            weekday=weekday,
+            opens=datetime.time(14),
+            closes=datetime.time(18),
+        )
+    # The body, its week of opening hours, its parent, the first children and their count, the
+    # member counts, its next events.
+    with django_assert_num_queries(7):
         response = client.get(f"/en/bodies/{network.pavlodar_house.pk}/")
     assert len(result_names(response)) == 20

@@ -200,6 +200,12 @@ def body(request: HttpRequest, pk: int) -> dict[str, Any]:
             {"role": row["role"], "label": str(row["label"]), "value": row["value"]}
             for row in directory.member_counts(found)
         ],
+        "opening_hours": [
+            {"weekday": i.weekday, "opens": f"{i.opens:%H:%M}", "closes": f"{i.closes:%H:%M}"}
+            for i in directory.opening_week(found)
+        ],
+        "opening_hours_note": found.opening_hours_note or "",
+        "open_on_public_holidays": found.open_on_public_holidays,
     }
 
 

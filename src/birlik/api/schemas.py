@@ -124,6 +124,12 @@ class EthnicGroupOut(Schema):
     name: str
 
 
+class OpeningInterval(Schema):
+    weekday: int = Field(ge=0, le=6, description="Day of the week: 0 is Monday, 6 is Sunday.")
+    opens: str = Field(description="Local time (Asia/Almaty), HH:MM.", examples=["09:00"])
+    closes: str = Field(description="Local time (Asia/Almaty), HH:MM.", examples=["18:00"])
+
+
 class BodyDetail(BodyOut):
     names: Names
     description: str
@@ -134,6 +140,12 @@ class BodyDetail(BodyOut):
     parent: Ref | None
     ethnic_groups: list[EthnicGroupOut]
     members_by_role: list[RoleCount] = Field(description="People holding a term today: counts.")
+    opening_hours: list[OpeningInterval] = Field(
+        description="The usual week, Monday first; a day may have several intervals (a lunch "
+        "break); a day without any is closed. Empty: not recorded."
+    )
+    opening_hours_note: str = Field(description="A note on the hours, in the language asked for.")
+    open_on_public_holidays: bool
 
 
 # --- Events -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,7 +18,14 @@ from birlik.core import kpi
 from birlik.core.collation import collated
 from birlik.core.text import query_keys
 from birlik.geo.models import District, Region
-from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
+from birlik.registry import hours
+from birlik.registry.models import (
+    EthnicGroup,
+    Membership,
+    OpeningHours,
+    Organisation,
+    OrganisationKind,
+)
 
 LANGS = ("kk", "ru", "en")
 # The same fallback order as MODELTRANSLATION_FALLBACK_LANGUAGES, so the list is sorted by
@@ -86,7 +93,36 @@ def bodies_in_order(ids: list[int]) -> list[Organisation]:
 
 
 def body_detail(pk: int) -> Organisation | None:
-    return Organisation.objects.select_related("kind", "region", "district").filter(pk=pk).first()
+    """A body with what its page shows about it (its week of opening hours comes along)."""
+    return (
+        Organisation.objects.select_related("kind", "region", "district")
+        .prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def opening_week(body: Organisation) -> tuple[hours.Interval, ...]:
+    """The body's usual week, Monday first (prefetched by ``body_detail``)."""
+    return tuple(
+        hours.Interval(row.weekday, row.opens, row.closes) for row in body.opening_hours.all()
+    )
+
+
+def opening_hours_state(
+    body: Organisation, *, moment: datetime.datetime | None = None
+) -> hours.HoursState | None:
+    """The week as a visitor reads it, with "open now" at ``moment`` (default: now) in
+    Asia/Almaty; None when no hours are recorded or the body is closed."""
+    if body.status != Organisation.Status.ACTIVE:
+        return None
+    return hours.hours_state(
+        opening_week(body),
+        moment=moment or timezone.now(),
+        open_on_public_holidays=body.open_on_public_holidays,
+    )
 
 
 def body_parent(body: Organisation) -> Organisation | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -114,6 +115,15 @@ class Organisation(MP_Node):
     ethnic_groups = models.ManyToManyField(
         EthnicGroup, blank=True, related_name="organisations", verbose_name=_("ethnic groups")
     )
+    # The usual week is in ``OpeningHours``; the note and the holiday rule go with it
+    # (written together by ``registry.services.opening_hours_replace``).
+    opening_hours_note = models.CharField(
+        _("note on the opening hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: by appointment; the library closes at 17:00."),
+    )
+    open_on_public_holidays = models.BooleanField(_("open on public holidays"), default=False)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -147,6 +157,40 @@ class Organisation(MP_Node):
     def is_active_on(self, day: datetime.date) -> bool:
         started = self.founded_on is None or self.founded_on <= day
         return started and (self.closed_on is None or self.closed_on > day)
+
+
+class OpeningHours(models.Model):
+    """One interval of a body's usual week (Monday is 0); a day may have several, around a
+    lunch break. The rules (no overlap, opens before it closes) are in ``registry.hours``."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=_("body"),
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the week"), validators=[MaxValueValidator(6)]
+    )
+    opens = models.TimeField(_("opens at"))
+    closes = models.TimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["organisation", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens__lt=F("closes")), name="opening_hours_opens_before_closes"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday"),
+            models.UniqueConstraint(
+                fields=["organisation", "weekday", "opens"], name="opening_hours_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
 class Person(models.Model):

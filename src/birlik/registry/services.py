@@ -23,8 +23,17 @@ from birlik.core.errors import DomainError
 from birlik.core.text import latin_key
 from birlik.geo.models import District, Region
 
+from . import hours
 from .iin import iin_digest, validate_iin
-from .models import Consent, EthnicGroup, Membership, Organisation, OrganisationKind, Person
+from .models import (
+    Consent,
+    EthnicGroup,
+    Membership,
+    OpeningHours,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 
 LANGS = ("kk", "ru", "en")
 ORGANISATION_FIELDS = [
@@ -172,8 +181,10 @@ def organisation_update(
     organisation: Organisation,
     data: Mapping[str, Any],
     ethnic_groups: Iterable[EthnicGroup] | None = None,
+    opening_hours: hours.OpeningWeek | None = None,
 ) -> Organisation:
-    """Changes the description of a body; its kind and place in the tree stay as they are."""
+    """Changes the description of a body (and its week, when given: one change, one audit
+    row); its kind and place in the tree stay as they are."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     policies.require(actor, "registry.change_organisation", organisation)
     before = snapshot(organisation, ORGANISATION_FIELDS)
@@ -215,6 +226,8 @@ def organisation_update(
     else:
         after["ethnic_groups"] = before["ethnic_groups"]
     changes = diff(before, after)
+    if opening_hours is not None:
+        changes.update(_opening_hours_write(organisation, opening_hours))
     if changes:
         audit_record(
             actor=actor,
@@ -224,6 +237,96 @@ def organisation_update(
             changes=changes,
         )
         _changed()
+    return organisation
+
+
+OPENING_HOURS_FIELDS = [
+    *(f"opening_hours_note_{lang}" for lang in LANGS),
+    "open_on_public_holidays",
+]
+
+
+def _week_of(organisation: Organisation) -> tuple[hours.Interval, ...]:
+    return tuple(
+        hours.Interval(row.weekday, row.opens, row.closes)
+        for row in OpeningHours.objects.filter(organisation=organisation).order_by(
+            "weekday", "opens"
+        )
+    )
+
+
+def _hours_snapshot(
+    organisation: Organisation, intervals: Iterable[hours.Interval]
+) -> dict[str, Any]:
+    # An untranslated note is NULL in the database and "" once written: the same note.
+    state: dict[str, Any] = {
+        f"opening_hours_note_{lang}": getattr(organisation, f"opening_hours_note_{lang}") or ""
+        for lang in LANGS
+    }
+    state["open_on_public_holidays"] = organisation.open_on_public_holidays
+    state["opening_hours"] = hours.audit_text(intervals)
+    return state
+
+
+def _opening_hours_write(
+    organisation: Organisation, week: hours.OpeningWeek
+) -> dict[str, list[Any]]:
+    """Replaces the week of a body locked by the caller; returns the changes to audit."""
+    intervals = hours.check_week(week.intervals)
+    unknown = set(week.note) - set(LANGS)
+    if unknown:
+        raise RegistryError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    before = _hours_snapshot(organisation, _week_of(organisation))
+    for lang in LANGS:
+        setattr(organisation, f"opening_hours_note_{lang}", (week.note.get(lang) or "").strip())
+    organisation.open_on_public_holidays = week.open_on_public_holidays
+    try:
+        organisation.full_clean(
+            exclude=[
+                f.name
+                for f in Organisation._meta.concrete_fields
+                if f.name not in OPENING_HOURS_FIELDS
+            ],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise RegistryError(messages[0], field=field) from error
+    changes = diff(before, _hours_snapshot(organisation, intervals))
+    if changes:
+        organisation.updated_at = timezone.now()
+        organisation.save(update_fields=[*OPENING_HOURS_FIELDS, "updated_at"])
+        OpeningHours.objects.filter(organisation=organisation).delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(
+                organisation=organisation, weekday=i.weekday, opens=i.opens, closes=i.closes
+            )
+            for i in intervals
+        )
+    return changes
+
+
+@transaction.atomic
+def opening_hours_replace(
+    *, actor: User, organisation: Organisation, week: hours.OpeningWeek
+) -> Organisation:
+    """Replaces a body's usual week (intervals, note, public holidays) as a whole, for those who
+    may edit the body; an unchanged week writes nothing."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    policies.require(actor, "registry.change_organisation", organisation)
+    changes = _opening_hours_write(organisation, week)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=organisation,
+            organisation_path=organisation.path,
+            changes=changes,
+        )
     return organisation
 
 

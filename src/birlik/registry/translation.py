@@ -15,4 +15,4 @@ class OrganisationKindTranslation(TranslationOptions):
 
 @register(Organisation)
 class OrganisationTranslation(TranslationOptions):
-    fields = ("name", "description", "address")
+    fields = ("name", "description", "address", "opening_hours_note")

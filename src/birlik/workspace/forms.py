@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +18,7 @@ from birlik.geo.forms import DistrictChoiceField
 from birlik.geo.models import District, Region
 from birlik.imports import kinds as import_kinds
 from birlik.imports.models import ImportJob
+from birlik.registry import hours
 from birlik.registry.models import EthnicGroup, Membership, Organisation, OrganisationKind
 
 
@@ -178,6 +181,88 @@ class BodyCreateForm(BodyForm):
             self.initial.setdefault("region", parent.region_id)
         if parent.district_id is not None:
             self.initial.setdefault("district", parent.district_id)
+
+
+class OpeningHoursForm(forms.Form):
+    """A body's usual week as seven text fields, one per day ("09:00-13:00, 14:00-18:00";
+    empty: closed), with the holiday rule and a note in each language. Works without
+    JavaScript; the reading of the times is ``registry.hours.parse_day``'s."""
+
+    PREFIX = "hours"
+    LANGS = ("kk", "ru", "en")
+    DAY_FIELDS = tuple(f"day_{weekday}" for weekday in range(7))
+
+    # Tells a posted week (perhaps all empty: closed every day) from a post without it.
+    sent = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+    open_on_public_holidays = forms.BooleanField(
+        label=_("Open on public holidays as on other days"), required=False
+    )
+    note_kk = forms.CharField(label=_("Note in Kazakh"), max_length=300, required=False)
+    note_ru = forms.CharField(label=_("Note in Russian"), max_length=300, required=False)
+    note_en = forms.CharField(label=_("Note in English"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.PREFIX)
+        super().__init__(*args, **kwargs)
+        for weekday in range(7):
+            self.fields[f"day_{weekday}"] = forms.CharField(
+                label=capfirst(hours.WEEKDAYS[weekday]),
+                max_length=100,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "spellcheck": "false",
+                        "aria-describedby": "hours-help",
+                        "class": "hours-input",
+                    }
+                ),
+            )
+        self.order_fields(["sent", *self.DAY_FIELDS, "open_on_public_holidays", "note_kk"])
+        self.intervals: tuple[hours.Interval, ...] = ()
+
+    @classmethod
+    def sent_in(cls, data: QueryDict) -> bool:
+        return f"{cls.PREFIX}-sent" in data
+
+    @classmethod
+    def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
+        week = [
+            hours.Interval(row.weekday, row.opens, row.closes)
+            for row in organisation.opening_hours.all()
+        ]
+        initial: dict[str, Any] = {f"day_{d}": hours.day_text(week, d) for d in range(7)}
+        initial["open_on_public_holidays"] = organisation.open_on_public_holidays
+        for lang in cls.LANGS:
+            initial[f"note_{lang}"] = getattr(organisation, f"opening_hours_note_{lang}", "")
+        return initial
+
+    def days(self) -> list[forms.BoundField]:
+        return [self[f"day_{d}"] for d in range(7)]
+
+    def notes(self) -> list[forms.BoundField]:
+        return [self[f"note_{lang}"] for lang in self.LANGS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        intervals: list[hours.Interval] = []
+        for weekday in range(7):
+            name = f"day_{weekday}"
+            if name not in cleaned:
+                continue
+            try:
+                intervals.extend(hours.parse_day(weekday, cleaned[name]))
+            except hours.HoursError as error:
+                self.add_error(name, str(error.message))
+        self.intervals = tuple(intervals)
+        return cleaned
+
+    def week_for_service(self) -> hours.OpeningWeek:
+        return hours.OpeningWeek(
+            intervals=self.intervals,
+            note={lang: self.cleaned_data.get(f"note_{lang}") or "" for lang in self.LANGS},
+            open_on_public_holidays=bool(self.cleaned_data.get("open_on_public_holidays")),
+        )
 
 
 class BodyCloseForm(forms.Form):

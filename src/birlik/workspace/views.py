@@ -220,20 +220,33 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
         parent=queries.body_parent(organisation),
         with_ethnic_groups=organisation.kind.has_ethnic_groups,
     )
-    if request.method == "POST" and form.is_valid():
+    # A post without the week editor (an older page, a script) leaves the week as it is.
+    hours_sent = request.method == "POST" and forms.OpeningHoursForm.sent_in(request.POST)
+    hours_form = forms.OpeningHoursForm(
+        request.POST if hours_sent else None,
+        initial=forms.OpeningHoursForm.initial_for(organisation),
+    )
+    hours_valid = hours_form.is_valid() if hours_sent else True
+    if request.method == "POST" and form.is_valid() and hours_valid:
         try:
             services.organisation_update(
                 actor=request.user,  # type: ignore[arg-type]
                 organisation=organisation,
                 data=form.data_for_service(),
                 ethnic_groups=form.ethnic_groups_for_service(),
+                opening_hours=hours_form.week_for_service() if hours_sent else None,
             )
         except DomainError as error:
-            forms.show_domain_error(form, error)
+            target = hours_form if error.field in hours_form.fields else form
+            forms.show_domain_error(target, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("workspace:body", pk=organisation.pk)
-    return render(request, "workspace/body_form.html", {"form": form, "body": organisation})
+    return render(
+        request,
+        "workspace/body_form.html",
+        {"form": form, "body": organisation, "hours_form": hours_form},
+    )
 
 
 @workspace_view
