@@ -332,6 +332,8 @@ TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"
 # --- Events --------------------------------------------------------------------------------
 # An event report is late when it comes more than this many days after the event ended.
 EVENT_REPORT_DAYS = int(os.environ.get("EVENT_REPORT_DAYS", "5"))
+# Check-in at the door opens this many minutes before the event starts.
+EVENT_CHECK_IN_OPENS_MINUTES = int(os.environ.get("EVENT_CHECK_IN_OPENS_MINUTES", "120"))
 EVENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("EVENT_ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
 
 # --- Figures on dashboards may lag writes by this many seconds (0 = always fresh).

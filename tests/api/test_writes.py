@@ -135,7 +135,10 @@ def test_revoked_and_expired_tokens_get_401(network, api, make_token):
 
 
 def test_check_in_at_the_door_counts_the_participant_once(network, api, make_token):
-    event = EventFactory(organiser=network.pavlodar_house)
+    # Starts in an hour: check-in opens EVENT_CHECK_IN_OPENS_MINUTES (120) before the start.
+    event = EventFactory(
+        organiser=network.pavlodar_house, starts_at=timezone.now() + datetime.timedelta(hours=1)
+    )
     registration = registration_create(
         event=event, full_name="Айгүл Сейітова", phone="+7 701 111 22 33", consent=True
     )

@@ -113,6 +113,8 @@ def test_confirmation_notice_is_queued_in_the_language_of_registration(event, se
 
 
 def test_check_in_counts_once_and_updates_the_rollup(network, event):
+    event.starts_at = timezone.now() + datetime.timedelta(hours=1)  # check-in is open
+    event.save()
     registration = register(event, 1)
     staff = network.users["staff_pavlodar_house"]
     services.registration_check_in(actor=staff, event=event, code=registration.ticket_code)
@@ -130,6 +132,77 @@ def test_staff_of_another_region_cannot_check_in(network, event):
         services.registration_check_in(
             actor=network.users["coordinator_almaty"], event=event, code=registration.ticket_code
         )
+
+
+# 16:00 in Almaty (UTC+5) on 12 December 2025; check-in opens two hours before, at 14:00.
+STARTS_AT = datetime.datetime(2025, 12, 12, 11, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def evening(network):
+    """An event at 16:00 Almaty time with one confirmed ticket, registered days before."""
+    with freeze_time("2025-12-01 10:00"):
+        event = EventFactory(
+            organiser=network.pavlodar_house,
+            starts_at=STARTS_AT,
+            ends_at=STARTS_AT + datetime.timedelta(hours=2),
+        )
+        return event, register(event, 1)
+
+
+def check_in_at(network, evening, moment: str):
+    event, registration = evening
+    with freeze_time(moment):
+        return services.registration_check_in(
+            actor=network.users["staff_pavlodar_house"], event=event, code=registration.ticket_code
+        )
+
+
+def test_check_in_a_minute_before_the_window_is_refused_saying_when_it_opens(network, evening):
+    with pytest.raises(services.RegistrationError) as refused:
+        check_in_at(network, evening, "2025-12-12 08:59")  # 13:59 in Almaty
+    assert str(refused.value.message) == "Check-in opens at 14:00 on 12.12.2025."
+    assert refused.value.field == "code"
+    event, registration = evening
+    registration.refresh_from_db()
+    event.refresh_from_db()
+    assert registration.checked_in_at is None
+    assert event.attended_count == 0
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2025-12-12 09:00",  # 14:00 in Almaty: the window opens
+        "2025-12-12 11:30",  # during the event
+        "2025-12-13 05:00",  # the next morning: people who came are still marked
+    ],
+)
+def test_check_in_is_accepted_from_the_opening_of_the_window(network, evening, moment):
+    registration = check_in_at(network, evening, moment)
+    assert registration.checked_in_at == datetime.datetime.fromisoformat(moment).replace(
+        tzinfo=datetime.UTC
+    )
+    event = evening[0]
+    event.refresh_from_db()
+    assert event.attended_count == 1
+
+
+def test_the_check_in_window_is_a_setting(network, evening, settings):
+    settings.EVENT_CHECK_IN_OPENS_MINUTES = 30
+    with pytest.raises(services.RegistrationError) as refused:
+        check_in_at(network, evening, "2025-12-12 10:29")
+    assert str(refused.value.message) == "Check-in opens at 15:30 on 12.12.2025."
+    assert check_in_at(network, evening, "2025-12-12 10:30").checked_in_at is not None
+
+
+def test_a_closed_window_is_said_before_a_wrong_code(network, evening):
+    event, _registration = evening
+    with freeze_time("2025-12-12 07:00"), pytest.raises(services.RegistrationError) as refused:
+        services.registration_check_in(
+            actor=network.users["staff_pavlodar_house"], event=event, code="NoSuchTicket123"
+        )
+    assert str(refused.value.message) == "Check-in opens at 14:00 on 12.12.2025."
 
 
 def test_paper_sheet_does_not_count_online_participants_twice(network, event):

@@ -51,7 +51,7 @@ def grow(plan, sign_up, network, event, n: int, start: int) -> None:
 def test_event_pages_cost_the_same_queries_for_few_and_many_rows(
     as_user, plan, sign_up, network, page, params, django_assert_max_num_queries
 ):
-    event = plan(publish=True)
+    event = plan(publish=True, starts_in=datetime.timedelta(hours=1))  # check-in is open
     client = as_user("coordinator_pavlodar")
     if params.get("body") == "pavlodar":
         params = {"body": network.pavlodar.pk}

@@ -24,19 +24,21 @@ def links(fragment: str) -> list[str]:
     return [html.unescape(href) for href in re.findall(r'<a [^>]*?href="([^"]*)"', fragment)]
 
 
-def test_the_home_search_box_searches_the_directory_by_name_and_region(client, network):
+def test_the_home_search_box_searches_bodies_and_events_by_name_and_region(client, network):
+    make_event(network, title="Достық фестивалі", starts_at=in_days(3))
     page = main(client.get("/kk/"))
     form = re.search(
         r'<form method="get" action="([^"]*)" class="home-search".*?</form>', page, re.S
     )
 
     assert form is not None
-    assert form[1] == "/kk/bodies/"
+    assert form[1] == "/kk/search/"
     assert 'type="search" name="q"' in form[0]
     assert form[0].count("<option") == 21  # every region and "all regions"
-    # What the box sends is understood by the directory: the name and the region together.
-    found = client.get("/kk/bodies/", {"q": "Достық", "region": "KZ-55"})
+    # What the box sends is understood by the search page: the name and the region together.
+    found = client.get("/kk/search/", {"q": "Достық", "region": "KZ-55"})
     assert result_names(found) == ["Павлодар облысының Достық үйі"]
+    assert "Достық фестивалі" in text(found)
 
 
 def test_the_search_box_and_the_next_events_come_before_the_map_and_the_figures(client, network):

@@ -249,6 +249,7 @@ SPECS: dict[str, Spec] = {
     # --- public portal -------------------------------------------------------------------
     "portal:home": Spec(public),
     "portal:directory": Spec(public),
+    "portal:search": Spec(public),
     "portal:body": Spec(public, body(), PAV_ALM),
     "portal:events": Spec(public),
     "portal:events_ical": Spec(public, download=True),

@@ -1020,6 +1020,7 @@ def _write_chunk(
         event.title = title[0]  # type: ignore[misc]
         event.description = description[0]  # type: ignore[misc]
         event.address = address[0]  # type: ignore[misc]
+        event.refresh_search_text()  # bulk_create does not call save()
         event._demo_plan = plan  # type: ignore[attr-defined]
         event._demo_template = template  # type: ignore[attr-defined]
         event._demo_house = houses[0] if houses and houses[0] != body.pk else None  # type: ignore[attr-defined]

@@ -364,8 +364,16 @@ class CheckInForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, scanning: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if scanning:
+            # The camera fills the field: focusing it would open the phone's keyboard over the
+            # camera's picture after every scan.
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+
     def clean_code(self) -> str:
-        # A scanner types what the QR code holds: the ticket's address ends with the code.
+        # The QR code holds the ticket code; a scanner may also read the ticket's address
+        # (…/tickets/<code>/, from the SMS), which ends with the code.
         value = (self.cleaned_data.get("code") or "").strip()
         value = value.split("?", 1)[0].split("#", 1)[0].rstrip("/")
         code = value.rsplit("/", 1)[-1]

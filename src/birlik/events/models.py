@@ -9,14 +9,19 @@ registered online. ``Event.participants_total`` is the maintained rollup the fig
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from birlik.core.text import search_key
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
+
+TITLE_LANGUAGES = ("kk", "ru", "en")
+TITLE_FIELDS = frozenset({"title", *(f"title_{language}" for language in TITLE_LANGUAGES)})
 
 
 class Programme(models.Model):
@@ -155,6 +160,9 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What the portal's text search matches: the kk/ru/en titles folded and in Latin spelling
+    # (``core.text.search_key``, as the directory's bodies), kept by ``save``.
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -183,6 +191,21 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Bulk inserts (the demo) call ``refresh_search_text`` themselves; a save of some
+        # fields (the counters) leaves the key alone unless a title is among them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or TITLE_FIELDS & set(update_fields):
+            self.refresh_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_key(
+            *(getattr(self, f"title_{language}", "") or "" for language in TITLE_LANGUAGES)
+        )
 
     @property
     def language_codes(self) -> list[str]:

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from birlik.core.cleaning import match_key
 from birlik.core.kpi import Period, Row
 from birlik.core.templatetags.birlik_format import number
+from birlik.core.text import query_keys
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
 
@@ -60,8 +62,19 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def events_matching(query: str, events: QuerySet[Event] | None = None) -> QuerySet[Event]:
+    """Public events whose kk, ru or en title holds every word of ``query``: in any case,
+    Kazakh letters typed as Russian ones, Latin spelling too (the directory's search keys,
+    ``core.text``, matched against ``Event.search_text``)."""
+    events = public_events() if events is None else events
+    for key in query_keys(query):
+        events = events.filter(search_text__contains=key)
+    return events
+
+
 def calendar_events(
     *,
+    query: str = "",
     region: Region | None = None,
     district: District | None = None,
     programme: Programme | None = None,
@@ -74,9 +87,10 @@ def calendar_events(
 ) -> QuerySet[Event]:
     """Public events by start, filtered; without dates, those from today on (running ones too).
 
-    With dates, an event is listed when it overlaps the period.
+    With dates, an event is listed when it overlaps the period; ``query`` searches the titles
+    (``events_matching``).
     """
-    events = public_events()
+    events = events_matching(query) if query else public_events()
     if date_from is None and date_to is None:
         date_from = timezone.localdate()
     if date_from is not None:
@@ -102,6 +116,48 @@ def calendar_events(
     if organiser is not None:
         events = events.filter(Q(organiser=organiser) | Q(pk__in=_co_organised_by(organiser)))
     return events.order_by("starts_at", "pk")
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the month view: the first events starting that day and how many start in all."""
+
+    day: datetime.date
+    events: list[Event]
+    total: int
+
+
+def calendar_month(
+    *, first: datetime.date, shown_per_day: int, **filters: Any
+) -> dict[datetime.date, CalendarDay]:
+    """The month starting on ``first``, day by day: the calendar's events (same filters and
+    visibility as ``calendar_events``) on the day they start, at most ``shown_per_day`` of
+    them per day in order of start, with the day's total. Two queries whatever the number of
+    events: the totals per day, and the first events of each day (a window ranks them)."""
+    last = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    events = calendar_events(**filters, date_from=first, date_to=last - datetime.timedelta(days=1))
+    # Listed by their start: an event that began the month before is not in this month's days.
+    events = events.filter(starts_at__gte=_day_start(first))
+    day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    totals = {
+        row["day"]: row["total"]
+        for row in events.annotate(day=day).values("day").annotate(total=Count("pk")).order_by()
+    }
+    if not totals:
+        return {}
+    first_ones = events.annotate(
+        day=day,
+        rank=Window(
+            RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()]
+        ),
+    ).filter(rank__lte=shown_per_day)
+    shown: dict[datetime.date, list[Event]] = {}
+    for event in first_ones.order_by("starts_at", "pk"):
+        shown.setdefault(event.day, []).append(event)  # type: ignore[attr-defined]
+    return {
+        date: CalendarDay(day=date, events=shown.get(date, []), total=total)
+        for date, total in sorted(totals.items())
+    }
 
 
 def _co_organised_by(body: Organisation) -> QuerySet[Any]:
@@ -425,11 +481,20 @@ def report_deadline_cutoff(*, now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(days=settings.EVENT_REPORT_DAYS)
 
 
+def report_late_q(*, now: datetime.datetime) -> Q:
+    """The rule of a late report as a filter: ended ``EVENT_REPORT_DAYS`` days ago, not reported
+    (nor cancelled)."""
+    return Q(status__in=UNREPORTED_STATUSES, ends_at__lt=report_deadline_cutoff(now=now))
+
+
+def report_overdue(event: Event, *, now: datetime.datetime) -> bool:
+    """The same rule for one event in hand."""
+    return event.status in UNREPORTED_STATUSES and event.ends_at < report_deadline_cutoff(now=now)
+
+
 def events_report_late(
     *, now: datetime.datetime, qs: QuerySet[Event] | None = None
 ) -> QuerySet[Event]:
     """Events still without a report ``EVENT_REPORT_DAYS`` days after they ended."""
     events = qs if qs is not None else Event.objects.all()
-    return events.filter(
-        status__in=UNREPORTED_STATUSES, ends_at__lt=report_deadline_cutoff(now=now)
-    )
+    return events.filter(report_late_q(now=now))

@@ -516,12 +516,39 @@ def _promote_waitlist(event: Event) -> int:
     return promoted
 
 
+def check_in_opens_at(event: Event) -> datetime.datetime:
+    """Check-in at the door opens EVENT_CHECK_IN_OPENS_MINUTES before the event starts."""
+    return event.starts_at - datetime.timedelta(minutes=settings.EVENT_CHECK_IN_OPENS_MINUTES)
+
+
+def check_in_not_yet_open(
+    event: Event, *, now: datetime.datetime | None = None
+) -> RegistrationError | None:
+    """The refusal of a check-in before the window opens, saying when it opens; None once open.
+
+    After the event has ended check-in stays open: staff may still mark from the list those
+    who came, and the paper sign-in sheet counts the rest."""
+    opens_at = check_in_opens_at(event)
+    if (now or timezone.now()) >= opens_at:
+        return None
+    local = timezone.localtime(opens_at)
+    return RegistrationError(
+        _("Check-in opens at %(time)s on %(date)s.")
+        % {"time": local.strftime("%H:%M"), "date": local.strftime("%d.%m.%Y")},
+        field="code",
+    )
+
+
 @transaction.atomic
 def registration_check_in(*, actor: User, event: Event, code: str) -> Registration:
-    """At the door: a confirmed ticket of this event is checked in once."""
+    """At the door, from the opening of check-in: a confirmed ticket of this event is checked
+    in once."""
     policies.require(actor, "events.check_in", event)
     if event.status == Event.Status.CANCELLED:
         raise RegistrationError(_("A cancelled event has no attendance."), field="code")
+    not_yet = check_in_not_yet_open(event)
+    if not_yet is not None:
+        raise not_yet
     registration = (
         Registration.objects.select_for_update()
         .filter(event=event, ticket_code=(code or "").strip())

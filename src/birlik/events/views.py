@@ -37,13 +37,12 @@ from birlik.core.private_files import private_file_response
 from birlik.registry.models import Organisation
 from birlik.registry.queries import audit_trail
 
-from . import forms, services, sheets
+from . import forms, queries, services, sheets
 from .models import Event, EventAttachment, EventReport, Registration
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
 OPEN_STATUSES = (Event.Status.PLANNED, Event.Status.OPEN)
-UNREPORTED_STATUSES = (Event.Status.PLANNED, Event.Status.OPEN, Event.Status.HELD)
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -67,13 +66,8 @@ def _report_of(event: Event) -> EventReport | None:
         return None
 
 
-def _report_cutoff() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=settings.EVENT_REPORT_DAYS)
-
-
 def report_overdue(event: Event) -> bool:
-    """Ended more than EVENT_REPORT_DAYS ago and still not reported (nor cancelled)."""
-    return event.status in UNREPORTED_STATUSES and event.ends_at < _report_cutoff()
+    return queries.report_overdue(event, now=timezone.now())
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
@@ -93,7 +87,7 @@ def _detail_url(event: Event) -> str:
 
 
 def _with_lateness(events: QuerySet[Event]) -> QuerySet[Event]:
-    overdue = Q(status__in=UNREPORTED_STATUSES, ends_at__lt=_report_cutoff())
+    overdue = queries.report_late_q(now=timezone.now())
     return events.annotate(
         is_overdue=Case(When(overdue, then=Value(True)), default=Value(False)),
         is_late=Case(
@@ -128,10 +122,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         else:
             events = events.filter(organiser__path__startswith=body.path)
     if filters.get("late"):
-        events = events.filter(
-            Q(status__in=UNREPORTED_STATUSES, ends_at__lt=_report_cutoff())
-            | Q(report__is_late=True)
-        )
+        events = events.filter(queries.report_late_q(now=timezone.now()) | Q(report__is_late=True))
     events = _with_lateness(events).select_related("organiser", "region", "district", "programme")
     page = _page(request, events.order_by("-starts_at", "-id"))
     return render(
@@ -426,8 +417,12 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     policies.require(request.user, "events.check_in", event)
     sees_registrations = policies.can(request.user, "events.view_registrations", event)
+    # ``scan=1``: the camera was on; the page after the check-in starts it again.
+    scanning = (request.POST if request.method == "POST" else request.GET).get("scan") == "1"
     here = reverse("events:check_in", kwargs={"pk": event.pk})
-    form = forms.CheckInForm(request.POST if "code" in request.POST else None)
+    if scanning:
+        here += "?" + urlencode({"scan": "1"})
+    form = forms.CheckInForm(request.POST if "code" in request.POST else None, scanning=scanning)
     if request.method == "POST":
         code: str | None = None
         raw_registration = request.POST.get("registration", "")
@@ -463,6 +458,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 query,
             ),
         )
+    not_yet = services.check_in_not_yet_open(event)
     return render(
         request,
         "events/check_in.html",
@@ -474,6 +470,12 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "query_string": urlencode({"q": query}) if query else "",
             "waiting": waiting,
             "here": request.get_full_path(),
+            "scanning": scanning,
+            "not_yet_open": not_yet.message if not_yet is not None else None,
+            # The result of the last check-in is shown in this page's fixed banner, in view
+            # whatever the scroll; not in the page's usual place at the top (``messages``).
+            "banner": list(messages.get_messages(request)),
+            "messages": (),
         },
     )
 

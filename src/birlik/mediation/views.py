@@ -67,11 +67,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     if filters["kind"]:
         items = items.filter(kind=filters["kind"])
     if filters["follow_up"]:
-        items = items.filter(
-            outcome__in=MediationCase.SETTLED,
-            execution="",
-            execution_due__lt=timezone.localdate(),
-        )
+        items = queries.cases_follow_up_due(on=timezone.localdate(), qs=items)
     items = items.select_related("centre").defer("description", "centre__description")
     page = _page(request, items.order_by("-received_on", "-id"))
     query = "&".join(f"{key}={value}" for key, value in filters.items() if value)

@@ -6,12 +6,14 @@ ticket page shows nothing of anyone else and is kept out of search engines and c
 
 from __future__ import annotations
 
+import calendar as std_calendar
 import datetime
 import mimetypes
 from dataclasses import dataclass
 from typing import Any, cast
 
 import segno
+from babel.dates import format_date, get_day_names
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -30,12 +32,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from birlik.access.models import User
 from birlik.core import ratelimit
 from birlik.core.private_files import private_page
+from birlik.core.templatetags.birlik_format import LOCALES
 from birlik.events import queries
 from birlik.events.models import Event, Registration
 from birlik.events.services import RegistrationError, registration_cancel, registration_create
 
 from . import ical
-from .events_forms import CalendarForm, RegistrationForm
+from .events_forms import MONTH, CalendarForm, RegistrationForm, month_shown
 
 FEED_LIMIT = 500
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -101,14 +104,13 @@ def _suggestions(
     def url(values: dict[str, str]) -> str:
         return f"{base}?{urlencode(values)}" if values else base
 
-    shown = [key for key in kept if key != "organiser"]
+    shown = [key for key in kept if key != "organiser" and key not in PERIOD_KEYS]
     suggestions = [
         Suggestion(
             _("Clear the filter “%(filter)s”") % {"filter": form.fields[key].label},
             url({k: v for k, v in kept.items() if k != key}),
         )
         for key in shown
-        if key not in ("date_from", "date_to")
     ]
     last = filters["date_to"] or filters["date_from"]
     if last is not None:
@@ -124,31 +126,190 @@ def _suggestions(
     return suggestions
 
 
+# Values of the query string that choose how and when, not what: not counted as filters.
+PERIOD_KEYS = ("view", "month", "date_from", "date_to")
+# Events of a day the month grid names; "+N more" links to that day's list.
+MONTH_SHOWN_PER_DAY = 3
+# How a day is written above its events in the phone agenda (weekdays lowercase: glossary 7).
+AGENDA_DAY_PATTERNS = {"en_GB": "EEEE d MMMM"}
+
+
+def _events_url(values: dict[str, str]) -> str:
+    base = reverse("portal:events")
+    return f"{base}?{urlencode(values)}" if values else base
+
+
+def _month_url(filters: dict[str, str], month: datetime.date | None) -> str:
+    values = {**filters, "view": MONTH}
+    if month is not None:
+        values["month"] = month.strftime("%Y-%m")
+    return _events_url(values)
+
+
+def _common(form: CalendarForm, kept: dict[str, str]) -> dict[str, Any]:
+    """What both views show: the form, the filters in use and the feed of the same events."""
+    # The month is where the grid is, not a filter; the list's dates are filters.
+    chosen = {key: value for key, value in kept.items() if key not in ("view", "month")}
+    return {
+        "form": form,
+        "organiser": form.filters()["organiser"],
+        "filtered": bool(chosen),
+        # Filters chosen in the form (the organiser comes from a body's page, not the form).
+        "active_filters": len([key for key in chosen if key != "organiser"]),
+        "feed_url": reverse("portal:events_ical") + (f"?{urlencode(chosen)}" if chosen else ""),
+        "invalid": bool(form.errors),
+    }
+
+
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
     form = CalendarForm(request.GET)
+    if form.month_view:
+        return _calendar_month(request, form)
     filters = form.filters()
     events = queries.calendar_events(**filters)
     page = Paginator(events, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
     kept = form.understood()
     dated = filters["date_from"] is not None or filters["date_to"] is not None
     shown_items = items(page.object_list)
+    # The month view keeps the filters; it shows the month the list's period starts in.
+    chosen = {key: value for key, value in kept.items() if key not in PERIOD_KEYS}
     return render(
         request,
         "portal/events/calendar.html",
         {
-            "form": form,
+            **_common(form, kept),
             "page": page,
             "items": shown_items,
-            "organiser": filters["organiser"],
-            "filtered": bool(kept),
-            # Filters chosen in the form (the organiser comes from a body's page, not the form).
-            "active_filters": len([key for key in kept if key != "organiser"]),
             "suggestions": [] if shown_items else _suggestions(form, kept, filters),
             "dated": dated,
             "query_string": urlencode(kept),
-            "feed_url": reverse("portal:events_ical") + (f"?{urlencode(kept)}" if kept else ""),
-            "invalid": bool(form.errors),
+            "list_url": _events_url(kept),
+            "month_url": _month_url(chosen, filters["date_from"]),
+            "clear_url": reverse("portal:events"),
+        },
+    )
+
+
+# --- The month view ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """A cell of the month grid (and, when it has events, a day of the phone agenda)."""
+
+    day: datetime.date
+    label: str
+    in_month: bool
+    today: bool
+    items: list[Item]
+    total: int
+    url: str
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _locale() -> str:
+    return LOCALES.get((get_language() or "kk").split("-")[0], "kk_KZ")
+
+
+def month_title(first: datetime.date) -> str:
+    """«Желтоқсан 2026», «Декабрь 2026», "December 2026": the stand-alone (nominative) month
+    name with a capital, as a heading writes it; the year is never grouped."""
+    title = str(format_date(first, "LLLL y", locale=_locale()))
+    return title[:1].upper() + title[1:]
+
+
+def _shift(first: datetime.date, months: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _month_link(filters: dict[str, str], month: datetime.date) -> dict[str, str] | None:
+    """A link to a month around the one shown; none past the months the view goes to."""
+    if not month_shown(month):
+        return None
+    return {"url": _month_url(filters, month), "title": month_title(month)}
+
+
+def _calendar_month(request: HttpRequest, form: CalendarForm) -> HttpResponse:
+    """The month as a grid, Monday first (the kk/ru week); on a phone, as an agenda (CSS)."""
+    first = form.first_of_month()
+    filters = form.filters()
+    kept = form.understood()
+    chosen = {key: value for key, value in kept.items() if key not in PERIOD_KEYS}
+    days = queries.calendar_month(
+        first=first,
+        shown_per_day=MONTH_SHOWN_PER_DAY,
+        **{key: value for key, value in filters.items() if key not in ("date_from", "date_to")},
+    )
+    locale = _locale()
+    pattern = AGENDA_DAY_PATTERNS.get(locale, "d MMMM, EEEE")
+    today = timezone.localdate()
+
+    def cell(day: datetime.date) -> Day:
+        found = days.get(day)
+        iso = day.isoformat()
+        return Day(
+            day=day,
+            label=str(format_date(day, pattern, locale=locale)),
+            in_month=day.month == first.month,
+            today=day == today,
+            items=items(found.events) if found else [],
+            total=found.total if found else 0,
+            url=_events_url({**chosen, "date_from": iso, "date_to": iso}),
+        )
+
+    weeks = [
+        [cell(day) for day in week]
+        for week in std_calendar.Calendar(firstweekday=0).monthdatescalendar(
+            first.year, first.month
+        )
+    ]
+    previous, following = _shift(first, -1), _shift(first, 1)
+    last = following - datetime.timedelta(days=1)
+    names = get_day_names("abbreviated", context="stand-alone", locale=locale)
+    full_names = get_day_names("wide", context="stand-alone", locale=locale)
+    total = sum(day.total for day in days.values())
+    suggestions = []
+    if not total:
+        suggestions = [
+            Suggestion(
+                _("Clear the filter “%(filter)s”") % {"filter": form.fields[key].label},
+                _month_url({k: v for k, v in chosen.items() if k != key}, first),
+            )
+            for key in chosen
+            if key != "organiser"
+        ]
+        if month_shown(following):
+            suggestions.append(
+                Suggestion(
+                    _("Look at the next month: %(month)s") % {"month": month_title(following)},
+                    _month_url(chosen, following),
+                )
+            )
+    return render(
+        request,
+        "portal/events/calendar_month.html",
+        {
+            **_common(form, kept),
+            "month_view": True,
+            "month": first,
+            "month_title": month_title(first),
+            "weekdays": [(names[index], full_names[index]) for index in range(7)],
+            "weeks": weeks,
+            "agenda": [day for week in weeks for day in week if day.in_month and day.total],
+            "total": total,
+            "previous": _month_link(chosen, previous),
+            "next": _month_link(chosen, following),
+            "suggestions": suggestions,
+            "list_url": _events_url(
+                {**chosen, "date_from": first.isoformat(), "date_to": last.isoformat()}
+            ),
+            "month_url": _month_url(chosen, first),
+            "clear_url": _month_url({}, first),
         },
     )
 

@@ -5,6 +5,7 @@ from . import appeals_views, events_views, views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("bodies/", views.directory, name="directory"),
     path("bodies/<int:pk>/", views.body, name="body"),
     path("events/", events_views.calendar, name="events"),

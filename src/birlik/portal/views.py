@@ -16,17 +16,23 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from birlik.core import kpi
 from birlik.events import queries as event_queries
 from birlik.geo import map as region_map
+from birlik.geo.models import Region
 from birlik.registry import directory as public_reads
 from birlik.registry.models import Organisation
 
 from . import events_views
 from .forms import DirectoryForm
+from .search_forms import SearchForm
 
 HOME_EVENTS = 3
+# The search page shows the first few bodies and events; "all results" links give the rest.
+SEARCH_SHOWN = 5
+SEARCH_WORDS_SUGGESTED = 3
 OSM_SEARCH = "https://www.openstreetmap.org/search"
 HOUSE_OF_FRIENDSHIP = "house_of_friendship"
 
@@ -95,6 +101,62 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _search_suggestions(query: str, region: Region | None) -> list[events_views.Suggestion]:
+    """What to change when nothing matches: the whole country, fewer words, or browsing."""
+    base = reverse("portal:search")
+    suggestions = []
+    if region is not None and query:
+        suggestions.append(
+            events_views.Suggestion(
+                _("Search the whole country"), f"{base}?{urlencode({'q': query})}"
+            )
+        )
+    words = query.split()
+    if len(words) > 1:
+        suggestions += [
+            events_views.Suggestion(
+                _("Search only for “%(word)s”") % {"word": word},
+                f"{base}?{urlencode({'q': word, **({'region': region.iso} if region else {})})}",
+            )
+            for word in words[:SEARCH_WORDS_SUGGESTED]
+        ]
+    suggestions += [
+        events_views.Suggestion(_("Browse the directory of bodies"), reverse("portal:directory")),
+        events_views.Suggestion(_("Open the calendar of events"), reverse("portal:events")),
+    ]
+    return suggestions
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Bodies (the directory's search) and upcoming events (the calendar's) for the same words
+    and region: the first few of each, with links to all of them."""
+    form = SearchForm(request.GET)
+    query, region = form.terms()
+    context: dict[str, Any] = {"form": form, "invalid": bool(form.errors), "searched": False}
+    if query or region is not None:
+        kept = urlencode(form.understood())
+        bodies = public_reads.directory_bodies(query=query, region=region)
+        body_ids = list(bodies.values_list("pk", flat=True)[: SEARCH_SHOWN + 1])
+        events = event_queries.calendar_events(query=query, region=region)
+        found_events = list(events[: SEARCH_SHOWN + 1])
+        body_total = bodies.count() if len(body_ids) > SEARCH_SHOWN else len(body_ids)
+        event_total = events.count() if len(found_events) > SEARCH_SHOWN else len(found_events)
+        context.update(
+            searched=True,
+            query=query,
+            region=region,
+            bodies=public_reads.bodies_in_order(body_ids[:SEARCH_SHOWN]),
+            body_total=body_total,
+            bodies_url=f"{reverse('portal:directory')}?{kept}",
+            events=events_views.items(found_events[:SEARCH_SHOWN]),
+            event_total=event_total,
+            events_url=f"{reverse('portal:events')}?{kept}",
+            suggestions=[] if body_total or event_total else _search_suggestions(query, region),
+        )
+    return render(request, "portal/search.html", context)
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET)
     filters = form.filters()
@@ -149,6 +211,7 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events_views.items(event_queries.upcoming_events(organiser=organisation)),
             "events_url": f"{reverse('portal:events')}?{urlencode({'organiser': pk})}",
             "map_url": _map_search_url(organisation),
+            "hours": public_reads.opening_hours_state(organisation),
         },
     )
 
