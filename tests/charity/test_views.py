@@ -233,10 +233,10 @@ def test_donation_through_the_ledger_page_issues_a_receipt(login, charity):
     )
     assert response.status_code == 302
     receipt = client.get(response["Location"]).content.decode()
-    assert "ТОО Ертіс" in receipt and "70000 KZT" in receipt
+    assert "ТОО Ертіс" in receipt and "₸70,000" in receipt
     ledger = client.get(url).content.decode()
     assert "ТОО Ертіс" not in ledger
-    assert '<td id="money-left">70000</td>' in ledger
+    assert '<td id="money-left">70,000</td>' in ledger
     xlsx = client.get(f"{url}ledger.xlsx")
     assert xlsx.status_code == 200
 

@@ -9,11 +9,15 @@ import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
 from birlik.geo.models import Region
 
 from .models import Category, Distribution, Donation, HelpRequest, Kind, Project
+
+# The unit of amounts: the dashboards write these figures in tenge («1 250 000 ₸»).
+KZT = pgettext_lazy("unit", "KZT")
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -83,7 +87,7 @@ def projects_by_category(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "charity.project_budgets",
     name=_("Budgets of charity projects"),
-    unit=_("KZT"),
+    unit=KZT,
     dimensions=("region",),
     order=702,
 )
@@ -94,7 +98,7 @@ def project_budgets(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "charity.money_raised",
     name=_("Money raised for charity"),
-    unit=_("KZT"),
+    unit=KZT,
     dimensions=("region",),
     order=710,
     description=_("Donations in money received in the period, cancelled ones left out."),
@@ -107,7 +111,7 @@ def money_raised(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "charity.in_kind_raised",
     name=_("Value of in-kind help raised"),
-    unit=_("KZT"),
+    unit=KZT,
     dimensions=("region",),
     order=711,
 )
@@ -119,7 +123,7 @@ def in_kind_raised(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "charity.money_distributed",
     name=_("Money distributed to beneficiaries"),
-    unit=_("KZT"),
+    unit=KZT,
     dimensions=("region",),
     order=712,
 )
@@ -131,7 +135,7 @@ def money_distributed(period: Period, region: Region | None) -> list[Row]:
 @indicator(
     "charity.in_kind_distributed",
     name=_("Value of in-kind help distributed"),
-    unit=_("KZT"),
+    unit=KZT,
     dimensions=("region",),
     order=713,
 )

@@ -30,6 +30,7 @@ from birlik.access.services import audit_read, audit_record
 from birlik.core import kpi, sequences, uploads
 from birlik.core.errors import DomainError
 from birlik.core.record_actions import RecordActions, evaluate
+from birlik.core.templatetags.birlik_format import money, number
 from birlik.core.workdays import local_date
 from birlik.geo.models import District, Region
 from birlik.notify.services import notice_queue
@@ -878,9 +879,9 @@ def _notify_donor(donation: Donation, language: str) -> None:
     language = language if language in LANGS else "kk"
     with translation.override(language):
         if donation.kind == Kind.MONEY:
-            what = gettext("%(amount)s KZT") % {"amount": f"{donation.amount:,}".replace(",", " ")}
+            what = money(donation.amount)
         else:
-            what = f"{donation.item} × {donation.quantity}"
+            what = f"{donation.item} × {number(donation.quantity)}"
         text = gettext(str(DONOR_MESSAGE)) % {
             "project": donation.project.title,
             "number": donation.receipt_number,
@@ -990,7 +991,7 @@ def distribution_record(
             left = Project.objects.values_list("money_in", "money_out").get(pk=project.pk)
             raise CharityError(
                 _("Only %(left)s KZT remain in the project: the distribution was not recorded.")
-                % {"left": f"{left[0] - left[1]:,}".replace(",", " ")},
+                % {"left": number(left[0] - left[1])},
                 field="amount",
             )
     else:
@@ -1000,7 +1001,7 @@ def distribution_record(
         if stock is None or stock.quantity_left < quantity_:
             raise CharityError(
                 _("Only %(left)s of “%(item)s” remain in the project: nothing was recorded.")
-                % {"left": stock.quantity_left if stock else 0, "item": item_},
+                % {"left": number(stock.quantity_left if stock else 0), "item": item_},
                 field="quantity",
             )
         # The value goes out in proportion; the last unit takes what is left, so value balances.

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from birlik.core import kpi, ratelimit
 from birlik.core.forms import show_domain_error
+from birlik.geo.labels import region_label
 
 from . import queries, services
 from .forms import RequestForm
 
 
 def _region_name(centre: Any) -> str:
-    return str(centre.region.name) if centre.region_id else ""
+    return region_label(centre.region.name if centre.region_id else None)
 
 
 def _page_context() -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
+from birlik.geo.labels import NO_REGION, region_labels
 from birlik.registry.models import Organisation
 
 from .models import CENTRE_KINDS, DisputeKind, MediationCase, Mediator
@@ -56,7 +57,8 @@ def duration_bucket() -> Case:
 
 
 def anonymous_counts(*, since: datetime.date, until: datetime.date) -> dict[str, Any]:
-    """Counts of cases received in a range: by kind, by outcome, by duration bucket, by region.
+    """Counts of cases received in a range: by kind, by outcome, by duration bucket, by region
+    (``{"region": iso or "none", "name": in the active language, "total", "settled"}``).
     Nothing here names a person; used by the portal and the analysts' page."""
     qs = MediationCase.objects.filter(received_on__gte=since, received_on__lte=until)
     by_kind = dict(qs.values_list("kind").annotate(n=Count("id")).order_by())
@@ -71,14 +73,21 @@ def anonymous_counts(*, since: datetime.date, until: datetime.date) -> dict[str,
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_region = list(
-        qs.values("centre__region__iso", "centre__region__name")
+    per_region = {
+        row["centre__region__iso"] or NO_REGION: row
+        for row in qs.values("centre__region__iso")
         .annotate(
             total=Count("id"),
             settled=Count("id", filter=Q(outcome__in=MediationCase.SETTLED)),
         )
-        .order_by("centre__region__name")
-    )
+        .order_by()
+    }
+    # Names in the reader's language, read once; the regions in their order, national last.
+    by_region = [
+        {"region": code, "name": name, "total": row["total"], "settled": row["settled"]}
+        for code, name in region_labels().items()
+        if (row := per_region.get(code)) is not None
+    ]
     return {
         "total": sum(by_kind.values()),
         "by_kind": [(label, by_kind.get(code, 0)) for code, label in DisputeKind.choices],

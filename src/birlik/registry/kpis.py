@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from birlik.core.kpi import Period, Row, dimension_labels, indicator
+from birlik.geo import labels as geo_labels
 from birlik.geo.models import Region
 
 from .models import Membership, Organisation, OrganisationKind
@@ -122,7 +123,7 @@ def kind_labels() -> dict[str, str]:
 
 @dimension_labels("region")
 def region_labels() -> dict[str, str]:
-    return {region.iso: region.name for region in Region.objects.all()}
+    return geo_labels.region_labels()
 
 
 @dimension_labels("district")

@@ -16,11 +16,12 @@ from typing import Any
 from babel.dates import format_date
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from birlik.core import kpi
 from birlik.core.templatetags.birlik_format import LOCALES
 from birlik.events.queries import imported_totals
+from birlik.geo import labels as geo_labels
 from birlik.geo.models import District, Region
 from birlik.registry.models import OrganisationKind
 
@@ -148,7 +149,7 @@ def months_of(period: kpi.Period) -> list[str]:
 
 
 def region_names() -> dict[str, str]:
-    return {region.iso: region.name for region in Region.objects.all()}
+    return geo_labels.region_names()
 
 
 def kind_names() -> dict[str, str]:
@@ -158,6 +159,10 @@ def kind_names() -> dict[str, str]:
 def district_names(region: Region | None = None) -> dict[str, str]:
     qs = District.objects.all() if region is None else District.objects.filter(region=region)
     return {district.kato: district.name for district in qs}
+
+
+# The unit of amounts in tenge (charity's indicators): their totals are written «1 250 000 ₸».
+MONEY_UNIT = pgettext_lazy("unit", "KZT")
 
 
 # Headline figures that are the total of a cube (same rows, one query fewer).
@@ -215,6 +220,7 @@ def _figure(
         "key": item.key,
         "name": str(item.name),
         "unit": str(item.unit),
+        "is_money": str(item.unit) == str(MONEY_UNIT),
         "description": str(item.description),
         "dimensions": dimensions,
         "total": total(item, raw),
@@ -252,7 +258,8 @@ def dashboard_figures(
           },
         }
 
-    A ``figure`` is ``{"key", "name", "unit", "description", "dimensions", "total", "rows"}``:
+    A ``figure`` is ``{"key", "name", "unit", "is_money", "description", "dimensions", "total",
+    "rows"}`` (``is_money``: the unit is tenge):
     ``total`` is ``None`` when the indicator is not counted by kind of body and a kind is asked
     (or a percentage has nothing to divide); ``rows`` are the rows with ``<dim>_name`` beside
     each code (headline figures have no rows). With ``public=True``, indicators of
