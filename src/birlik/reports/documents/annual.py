@@ -1,8 +1,12 @@
 """The annual report as documents: PDF (fpdf2), XLSX (openpyxl) and DOCX (python-docx).
 
 Every number comes from ``queries.year_figures`` — the function the dashboard shows — computed
-once per scope (the country or the region, then each region) and written by the three writers
-in the active language. The writers never compute a figure of their own.
+for the year and the year before (the country or the region), from the approved plan's progress
+(``reports.queries.plan_progress``) and, for the XLSX, for each region. The PDF reads like the
+Assembly's report: a cover, the contents, the year at a glance, a section per direction with its
+charts, the regions side by side and the tables in an annex (``annual_text`` says what it
+says); the DOCX has the same text without the charts; the XLSX has every number. The writers
+never compute a figure of their own.
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from birlik.core import spreadsheets
 from birlik.core.templatetags.birlik_format import long_date, number
 from birlik.geo.models import Region
 
-from . import queries
+from . import annual_text, queries
 from .queries import FigureLine, figure_lines
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -71,10 +77,18 @@ class ReportContent:
     main: Section
     regions: list[Section] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    previous: Section | None = None  # the same scope, the year before
+    plan: Any = None  # the year's approved plan (``reports.models.Plan``), if any
+    plan_progress: list[dict[str, Any]] = field(default_factory=list)
+    comparison: annual_text.Comparison | None = None  # regions (or districts) side by side
 
     @property
     def as_of(self) -> datetime.date:
         return queries.as_of(self.year)
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
 
     @property
     def title(self) -> str:
@@ -86,6 +100,42 @@ class ReportContent:
             return _("Figures of the Assembly of People of Kazakhstan, national and by region")
         return _("Figures of %(region)s") % {"region": self.main.region.name}
 
+    @cached_property
+    def totals(self) -> dict[str, float | None]:
+        return annual_text.totals(self.main.dashboard)
+
+    @cached_property
+    def previous_totals(self) -> dict[str, float | None]:
+        return annual_text.totals(self.previous.dashboard) if self.previous is not None else {}
+
+    @cached_property
+    def targets(self) -> dict[str, tuple[float | None, float | None]]:
+        return annual_text.plan_targets(self.plan_progress)
+
+    def headline(self) -> list[annual_text.Measure]:
+        """The year at a glance: each figure with the year before and the plan."""
+        return [
+            annual_text.measure(spec, self)
+            for spec in annual_text.HEADLINE
+            if spec.key in self.totals
+        ]
+
+    @property
+    def plan_note(self) -> str:
+        if self.plan is None:
+            return _(
+                "No plan for %(year)s has been approved: the figures are compared with "
+                "%(previous_year)s only."
+            ) % {
+                "year": self.year,
+                "previous_year": self.previous_year,
+            }
+        approved = self.plan.approved_at
+        return _("Plan: “%(title)s” (approved on %(date)s).") % {
+            "title": self.plan.title,
+            "date": long_date(timezone.localdate(approved)) if approved else "–",
+        }
+
     def lines(self, section: Section) -> list[FigureLine]:
         total = _("Total")
         return [
@@ -94,14 +144,14 @@ class ReportContent:
 
     def brief_lines(self, section: Section) -> list[FigureLine]:
         """What a printed report shows: every total, and the breakdowns a reader can take in
-        (one dimension, a few rows) nationally, totals only on a region's pages. The XLSX has
-        every row."""
+        (one dimension, a few rows) of the report's own scope; totals only of another region.
+        The XLSX has every row."""
         total = _("Total")
         lines = []
         for figure in section.figures:
             dimensions = list(figure["dimensions"])
             detailed = (
-                section.region is None
+                (section.region is None or section is self.main)
                 and len(dimensions) == 1
                 and dimensions[0] not in PDF_TOTALS_ONLY
                 and len(figure["rows"]) <= PDF_MAX_ROWS
@@ -115,17 +165,44 @@ class ReportContent:
 
 
 def collect(
-    *, year: int, language: str, region: Region | None, progress: Progress, share: int = 60
+    *,
+    year: int,
+    language: str,
+    region: Region | None,
+    progress: Progress,
+    share: int = 60,
+    with_regions: bool = True,
 ) -> ReportContent:
-    """The figures of the report, with progress from 0 to ``share`` per cent."""
+    """The figures of the report, with progress from 0 to ``share`` per cent: the year and the
+    year before in the scope, the approved plan's progress, the comparison of regions (or of
+    the region's districts) and, ``with_regions`` (the XLSX has a sheet each), every figure of
+    each region."""
+    from birlik.reports.queries import plan_progress
+
     main = Section(region=region, dashboard=queries.year_figures(year, region))
-    content = ReportContent(year=year, language=language, main=main)
     progress(max(1, share // 10))
-    if region is None:
+    previous = Section(region=region, dashboard=queries.year_figures(year - 1, region))
+    plan = queries.approved_plan(year)
+    content = ReportContent(
+        year=year,
+        language=language,
+        main=main,
+        previous=previous,
+        plan=plan,
+        plan_progress=plan_progress(plan=plan, region=region) if plan is not None else [],
+    )
+    content.comparison = (
+        annual_text.region_comparison(content)
+        if region is None
+        else annual_text.district_comparison(content)
+    )
+    start = share // 5
+    progress(start)
+    if region is None and with_regions:
         regions = list(Region.objects.order_by("kato"))
         for index, item in enumerate(regions, start=1):
             content.regions.append(Section(region=item, dashboard=queries.year_figures(year, item)))
-            progress(share // 10 + (share - share // 10) * index // len(regions))
+            progress(start + (share - start) * index // len(regions))
     progress(share)
     return content
 
@@ -142,12 +219,45 @@ def _heading_line(line: FigureLine) -> str:
     return f"{line.name} ({line.unit})" if line.unit else line.name
 
 
+def _annex_note(content: ReportContent) -> str:
+    if content.main.region is None:
+        return _(
+            "Every figure of the year with its short breakdowns. Long lists (districts, months, "
+            "centres) and every figure of each region are in the XLSX version of this report."
+        )
+    return _(
+        "Every figure of the year with its short breakdowns. Long lists (districts, months, "
+        "centres) are in the XLSX version of this report."
+    )
+
+
+def _platform() -> str:
+    return _("Birlik, the digital platform of the Assembly")
+
+
 # --- PDF -------------------------------------------------------------------------------------
+
+INK = (27, 27, 27)
+MUTED = (89, 89, 89)
+ACCENT = (43, 108, 176)  # the charts' bar colour
+RULE = (217, 217, 217)
+HEADER = (226, 232, 240)
+BAND = (244, 247, 251)
 
 
 def write_pdf(content: ReportContent, target: Path) -> None:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
+    from fpdf.fonts import FontFace
+
+    # Every table: a shaded header row and light bands that guide the eye along the rows.
+    look: dict[str, Any] = {
+        "headings_style": FontFace(emphasis="BOLD", color=INK, fill_color=HEADER),
+        "cell_fill_color": BAND,
+        "cell_fill_mode": "ROWS",
+        "borders_layout": "NONE",
+        "first_row_as_headings": True,
+    }
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_lang(content.language)
@@ -156,131 +266,242 @@ def write_pdf(content: ReportContent, target: Path) -> None:
     pdf.set_creator("Birlik")
     pdf.add_font(FONT_FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT_FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_margins(15, 15, 15)
     footer_text = f"{content.title} · {content.main.title}"
+    directions = annual_text.directions(content)
 
     def footer() -> None:
+        if pdf.page_no() == 1:
+            return  # the cover
         pdf.set_y(-12)
         pdf.set_font(FONT_FAMILY, size=8)
-        pdf.set_text_color(89, 89, 89)
+        pdf.set_text_color(*MUTED)
         pdf.cell(
             0, 5, f"{footer_text} · {pdf.page_no()}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
-        pdf.set_text_color(27, 27, 27)
+        pdf.set_text_color(*INK)
 
     pdf.footer = footer  # type: ignore[method-assign]
 
-    # Title page.
+    def text(value: str, *, size: float = 10, bold: bool = False, height: float = 5.2) -> None:
+        pdf.set_font(FONT_FAMILY, "B" if bold else "", size=size)
+        pdf.multi_cell(0, height, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def heading(value: str, level: int = 0) -> None:
+        pdf.start_section(value, level=level)
+        pdf.set_font(FONT_FAMILY, "B", size=17 if level == 0 else 12.5)
+        pdf.set_text_color(*ACCENT)
+        pdf.multi_cell(0, 9 if level == 0 else 7, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*INK)
+        if level == 0:
+            pdf.set_draw_color(*ACCENT)
+            pdf.line(pdf.l_margin, pdf.get_y() + 0.5, pdf.w - pdf.r_margin, pdf.get_y() + 0.5)
+        pdf.ln(3)
+
+    # The cover.
     pdf.add_page()
-    pdf.set_font(FONT_FAMILY, size=12)
-    pdf.ln(40)
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(0, 0, pdf.w, 62, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_y(24)
+    pdf.set_font(FONT_FAMILY, "B", size=15)
     pdf.multi_cell(
-        0, 7, _("Assembly of People of Kazakhstan"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, 8, _("Assembly of People of Kazakhstan"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
-    pdf.ln(8)
-    pdf.set_font(FONT_FAMILY, "B", size=26)
-    pdf.multi_cell(0, 12, content.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(4)
-    pdf.set_font(FONT_FAMILY, "B", size=16)
-    pdf.multi_cell(0, 9, content.main.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(4)
+    pdf.set_text_color(*INK)
+    pdf.set_y(92)
+    pdf.set_font(FONT_FAMILY, "B", size=30)
+    pdf.multi_cell(0, 14, content.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(6)
+    pdf.set_font(FONT_FAMILY, "B", size=18)
+    pdf.multi_cell(0, 10, content.main.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
     pdf.set_font(FONT_FAMILY, size=12)
+    pdf.set_text_color(*MUTED)
     pdf.multi_cell(0, 7, content.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(20)
+    pdf.set_y(228)
+    pdf.set_draw_color(*RULE)
+    pdf.line(40, pdf.get_y(), pdf.w - 40, pdf.get_y())
+    pdf.ln(5)
     pdf.set_font(FONT_FAMILY, size=10)
-    pdf.multi_cell(
-        0,
-        6,
+    for note in (
         _("Figures as of %(date)s, computed by Birlik from its records.")
         % {"date": long_date(content.as_of)},
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.multi_cell(
-        0,
-        6,
-        _("Generated on %(date)s.") % {"date": long_date(timezone.localdate(content.generated_at))},
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+        _("Generated on %(date)s") % {"date": long_date(timezone.localdate(content.generated_at))},
+        _platform(),
+    ):
+        pdf.multi_cell(0, 6, note, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*INK)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(*RULE)
 
-    def heading(text: str, level: int = 0) -> None:
-        pdf.start_section(text, level=level)
-        pdf.set_font(FONT_FAMILY, "B", size=16 if level == 0 else 13)
-        pdf.multi_cell(0, 8 if level == 0 else 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2)
+    # The contents, written once every page is known.
+    def contents(pdf: Any, outline: list[Any]) -> None:
+        pdf.set_font(FONT_FAMILY, "B", size=17)
+        pdf.set_text_color(*ACCENT)
+        pdf.cell(0, 9, _("Contents"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*INK)
+        pdf.ln(4)
+        for item in outline:
+            if item.level > 1:
+                continue
+            indent = 8.0 * item.level
+            pdf.set_font(FONT_FAMILY, "B" if item.level == 0 else "", size=11 - item.level)
+            link = pdf.add_link(page=item.page_number)
+            page = str(item.page_number)
+            width = pdf.epw - indent - 14
+            name = str(item.name)
+            while name and pdf.get_string_width(name) > width - 6:
+                name = name[:-2] + "…"
+            dots = max(
+                0, int((width - pdf.get_string_width(name + " ")) / pdf.get_string_width("."))
+            )
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.cell(width, 7, f"{name} {'.' * dots}", link=link)
+            pdf.cell(14, 7, page, align="R", link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def imported_note(section: Section) -> None:
-        if section.imported_note:
-            pdf.set_font(FONT_FAMILY, size=9)
-            pdf.multi_cell(0, 5, section.imported_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(2)
+    pdf.add_page()
+    # Reserves this page for the contents and starts the next one.
+    pdf.insert_toc_placeholder(contents, pages=1)
 
-    def figures_table(lines: list[FigureLine]) -> None:
-        pdf.set_font(FONT_FAMILY, size=9)
+    def measures_table(measures: list[annual_text.Measure], *, size: float = 8) -> None:
+        with_plan = any(item.target is not None for item in measures)
+        widths = (46, 24, 24, 38, 48) if with_plan else (80, 32, 32, 36)
+        pdf.set_font(FONT_FAMILY, size=size)
         with pdf.table(
-            col_widths=(140, 40),
-            text_align=("LEFT", "RIGHT"),
-            line_height=5,
-            first_row_as_headings=True,
-            repeat_headings=1,
-            borders_layout="HORIZONTAL_LINES",
-            padding=(0.6, 1),
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")[: len(widths)],
+            line_height=size * 0.55,
+            padding=(0.8, 1),
+            **look,
         ) as table:
             header = table.row()
-            header.cell(_("Indicator and breakdown"))
-            header.cell(_("Value"))
-            for line in lines:
+            header.cell(pgettext("annual report column", "Figure"))
+            header.cell(str(content.year))
+            header.cell(str(content.previous_year))
+            header.cell(pgettext("annual report column", "Change"))
+            if with_plan:
+                header.cell(pgettext("annual report column", "Plan for the year"))
+            for item in measures:
                 row = table.row()
-                if line.is_total:
-                    pdf.set_font(FONT_FAMILY, "B", size=9)
-                    row.cell(_heading_line(line))
-                    row.cell(_value_text(line.value))
-                    pdf.set_font(FONT_FAMILY, size=9)
-                else:
-                    row.cell("    " + line.breakdown)
-                    row.cell(_value_text(line.value))
-        pdf.ln(2)
+                row.cell(item.label)
+                row.cell(item.value_text)
+                row.cell(item.previous_text)
+                row.cell(item.change_text)
+                if with_plan:
+                    row.cell(item.plan_text or "–")
+        pdf.ln(3)
 
-    # The figures of the main scope.
-    pdf.add_page()
-    heading(
-        _("National figures")
-        if content.main.region is None
-        else _("Figures of %(region)s") % {"region": content.main.title}
+    # The year at a glance (on the page the contents started).
+    heading(_("The year at a glance"))
+    text(
+        _("The main figures of %(year)s against %(previous_year)s.")
+        % {"year": content.year, "previous_year": content.previous_year}
+        + " "
+        + content.plan_note,
+        size=9.5,
     )
-    imported_note(content.main)
-    figures_table(content.brief_lines(content.main))
+    if content.main.imported_note:
+        text(content.main.imported_note, size=8.5, height=4.5)
+    pdf.ln(2)
+    measures_table(content.headline())
+    for direction in directions:
+        pdf.set_text_color(*ACCENT)
+        text(direction.title, size=10, bold=True)
+        pdf.set_text_color(*INK)
+        text(direction.summary_text, size=9.5, height=4.9)
+        pdf.ln(1.5)
 
-    # Charts, then the map (national report).
-    charts = chart_svgs(content)
-    if charts:
-        pdf.add_page()
-        heading(_("Charts"))
-        for title, svg, is_map in charts:
-            width_px, height_px = _svg_size(svg)
-            width_mm = 180.0
-            height_mm = width_mm * height_px / width_px if width_px else 80.0
-            if is_map or pdf.get_y() + height_mm + 10 > pdf.h - 15:
-                pdf.add_page()
-            if is_map:
-                heading(title, level=1)
-            _svg_image(pdf, svg, width_mm, height_mm, title)
-            pdf.ln(4)
+    # A section per direction: its text, its figures, its charts. A short section shares its
+    # page with the next one.
+    for index, direction in enumerate(directions):
+        if index == 0 or pdf.get_y() > pdf.h * 0.4:
+            pdf.add_page()
+        else:
+            pdf.ln(8)
+        heading(direction.title)
+        text(direction.text)
+        pdf.ln(2)
+        measures_table(direction.measures)
+        for title, svg, is_map in direction.charts:
+            _chart(pdf, title, svg, is_map=is_map)
 
-    # A page per region.
-    if content.regions:
-        pdf.add_page()
-        heading(_("Figures by region"))
-        for index, section in enumerate(content.regions):
-            if index:
-                pdf.add_page()
-            heading(section.title, level=1)
-            imported_note(section)
-            figures_table(content.brief_lines(section))
+    # The regions (or the region's districts) side by side.
+    comparison = content.comparison
+    if comparison is not None:
+        wide = len(comparison.columns) > 5
+        # Seven figures of twenty regions side by side read best across a landscape page.
+        pdf.add_page(orientation="L" if wide else "P")
+        heading(comparison.title)
+        text(comparison.intro, size=9.5)
+        pdf.ln(2)
+        size = 8.5 if wide else 9
+        first = 55 if wide else 70
+        rest = (pdf.epw - first) / len(comparison.columns)
+        pdf.set_font(FONT_FAMILY, size=size)
+        with pdf.table(
+            col_widths=(first, *[rest] * len(comparison.columns)),
+            text_align=("LEFT", *["RIGHT"] * len(comparison.columns)),
+            line_height=size * 0.55,
+            repeat_headings=1,
+            padding=(0.8, 1),
+            **{
+                **look,
+                # Column names in Kazakh are long words: a smaller size keeps them whole.
+                "headings_style": FontFace(
+                    emphasis="BOLD", color=INK, fill_color=HEADER, size_pt=size - 1
+                ),
+            },
+        ) as table:
+            header = table.row()
+            header.cell(comparison.place)
+            for column in comparison.columns:
+                header.cell(column.label)
+            for name, values in comparison.rows:
+                row = table.row()
+                row.cell(name)
+                for value_text in comparison.texts(values):
+                    row.cell(value_text)
+            pdf.set_font(FONT_FAMILY, "B", size=size)
+            row = table.row()
+            name, values = comparison.total
+            row.cell(name)
+            for value_text in comparison.texts(values):
+                row.cell(value_text)
+            pdf.set_font(FONT_FAMILY, size=size)
+
+    # The annex: the tables.
+    pdf.add_page(orientation="P")
+    heading(_("Annex: tables"))
+    text(_annex_note(content), size=9)
+    if content.main.imported_note:
+        text(content.main.imported_note, size=9)
+    pdf.ln(2)
+    pdf.set_font(FONT_FAMILY, size=9)
+    with pdf.table(
+        col_widths=(140, 40),
+        text_align=("LEFT", "RIGHT"),
+        line_height=5,
+        repeat_headings=1,
+        padding=(0.6, 1),
+        **look,
+    ) as table:
+        header = table.row()
+        header.cell(_("Indicator and breakdown"))
+        header.cell(_("Value"))
+        for line in content.brief_lines(content.main):
+            row = table.row()
+            if line.is_total:
+                pdf.set_font(FONT_FAMILY, "B", size=9)
+                row.cell(_heading_line(line))
+                row.cell(_value_text(line.value))
+                pdf.set_font(FONT_FAMILY, size=9)
+            else:
+                row.cell("    " + line.breakdown)
+                row.cell(_value_text(line.value))
 
     pdf.output(str(target))
 
@@ -292,40 +513,40 @@ def _svg_size(svg: str) -> tuple[float, float]:
     return float(match.group(1)), float(match.group(2))
 
 
+def _chart(pdf: Any, title: str, svg: str, *, is_map: bool) -> None:
+    """A chart under its caption, kept on one page: shrunk a little to fit what is left of the
+    page, or moved to the next one."""
+    width_px, height_px = _svg_size(svg)
+    width = 180.0 if is_map else 165.0
+    height = width * height_px / width_px if width_px else 80.0
+    caption = 8.0
+    room = pdf.h - pdf.b_margin - pdf.get_y() - caption - 2
+    if height > room:
+        if room >= 0.7 * height and room > 45:
+            width, height = width * room / height, room
+        else:
+            pdf.add_page()
+    pdf.set_font(FONT_FAMILY, "B", size=10)
+    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    _svg_image(pdf, svg, width, height, title)
+    pdf.ln(5)
+
+
 def _svg_image(pdf: Any, svg: str, width: float, height: float, title: str) -> None:
     """The chart as vector graphics; if fpdf2 cannot draw this SVG, its title is written."""
     try:
-        pdf.image(io.BytesIO(svg.encode("utf-8")), x=15, w=width, h=height, alt_text=title)
+        pdf.image(
+            io.BytesIO(svg.encode("utf-8")),
+            x=(pdf.w - width) / 2,
+            w=width,
+            h=height,
+            alt_text=title,
+        )
     except (ValueError, KeyError, NotImplementedError, SyntaxError) as error:
         logging.getLogger(__name__).warning("chart not drawn in the PDF: %s", error)
         pdf.set_font(FONT_FAMILY, size=10)
         pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
-
-
-def chart_svgs(content: ReportContent) -> list[tuple[str, str, bool]]:
-    """(title, svg, is_map): the dashboard's charts — for each of its cubes the map of the
-    regions (national report), the months and the kinds of body."""
-    from birlik.reports import charts
-    from birlik.reports.queries import region_names
-
-    result: list[tuple[str, str, bool]] = []
-    labels = region_names()
-    for cube in content.main.dashboard.get("cubes", {}).values():
-        name, unit = cube["name"], cube["unit"]
-        if content.main.region is None:
-            title = _("%(name)s: map of the regions") % {"name": name}
-            values = {iso: float(value or 0) for iso, _label, value in cube["by_region"]}
-            result.append(
-                (title, str(charts.region_map(values, title=title, labels=labels, unit=unit)), True)
-            )
-        title = _("%(name)s: by month") % {"name": name}
-        months = [(label, float(value or 0)) for _code, label, value in cube["by_month"]]
-        result.append((title, str(charts.column_chart(months, title=title, unit=unit)), False))
-        if cube["by_kind"]:
-            title = _("%(name)s: by kind of body") % {"name": name}
-            kinds = [(label, float(value or 0)) for _code, label, value in cube["by_kind"]]
-            result.append((title, str(charts.bar_chart(kinds, title=title, unit=unit)), False))
-    return result
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -404,59 +625,120 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
 
 
 def write_docx(content: ReportContent, target: Path) -> None:
-    """The same text and figures as the PDF, without the charts."""
+    """The same text and figures as the PDF, without the charts; the annex has every row."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     document = Document()
     document.core_properties.title = f"{content.title} · {content.main.title}"
     document.core_properties.language = content.language
     document.core_properties.author = "Birlik"
-    paragraph = document.add_paragraph(_("Assembly of People of Kazakhstan"))
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    directions = annual_text.directions(content, with_charts=False)
+
+    def centred(text: str) -> None:
+        document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def grid(header: list[str], rows: list[tuple[list[str], bool]]) -> None:
+        """A table: the first column left, the numbers right; bold rows are totals."""
+        table = document.add_table(rows=1, cols=len(header))
+        table.style = "Light List Accent 1"
+        for cell, label in zip(table.rows[0].cells, header, strict=True):
+            cell.text = label
+        for values, bold in rows:
+            cells = table.add_row().cells
+            for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+                paragraph = cell.paragraphs[0]
+                if index:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                paragraph.add_run(value).bold = bold
+
+    def measures_table(measures: list[annual_text.Measure]) -> None:
+        with_plan = any(item.target is not None for item in measures)
+        header = [
+            pgettext("annual report column", "Figure"),
+            str(content.year),
+            str(content.previous_year),
+            pgettext("annual report column", "Change"),
+        ]
+        if with_plan:
+            header.append(pgettext("annual report column", "Plan for the year"))
+        rows = []
+        for item in measures:
+            values = [item.label, item.value_text, item.previous_text, item.change_text]
+            if with_plan:
+                values.append(item.plan_text or "–")
+            rows.append((values, False))
+        grid(header, rows)
+
+    # The cover.
+    centred(_("Assembly of People of Kazakhstan"))
     document.add_heading(content.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_heading(content.main.title, level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(content.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(
+    centred(content.subtitle)
+    centred(
         _("Figures as of %(date)s, computed by Birlik from its records.")
         % {"date": long_date(content.as_of)}
     )
+    centred(
+        _("Generated on %(date)s") % {"date": long_date(timezone.localdate(content.generated_at))}
+    )
+    centred(_platform())
 
-    def table(lines: list[FigureLine]) -> None:
-        grid = document.add_table(rows=1, cols=2)
-        grid.style = "Light List Accent 1"
-        head = grid.rows[0].cells
-        head[0].text = _("Indicator and breakdown")
-        head[1].text = _("Value")
-        for line in lines:
-            cells = grid.add_row().cells
-            label = _heading_line(line) if line.is_total else "    " + line.breakdown
-            run = cells[0].paragraphs[0].add_run(label)
-            run.bold = line.is_total
-            value = cells[1].paragraphs[0]
-            value.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            value.add_run(_value_text(line.value)).bold = line.is_total
-
+    # The year at a glance.
     document.add_page_break()
-    document.add_heading(
-        _("National figures")
-        if content.main.region is None
-        else _("Figures of %(region)s") % {"region": content.main.title},
-        level=1,
+    document.add_heading(_("The year at a glance"), level=1)
+    document.add_paragraph(
+        _("The main figures of %(year)s against %(previous_year)s.")
+        % {"year": content.year, "previous_year": content.previous_year}
+        + " "
+        + content.plan_note
     )
     if content.main.imported_note:
         document.add_paragraph(content.main.imported_note)
-    table(content.lines(content.main))
-    if content.regions:
+    measures_table(content.headline())
+    for direction in directions:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(direction.title + ". ").bold = True
+        paragraph.add_run(direction.summary_text)
+
+    # A section per direction.
+    for direction in directions:
         document.add_page_break()
-        document.add_heading(_("Figures by region"), level=1)
-        for index, section in enumerate(content.regions):
-            if index:
-                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            document.add_heading(section.title, level=2)
-            if section.imported_note:
-                document.add_paragraph(section.imported_note)
-            table(content.lines(section))
+        document.add_heading(direction.title, level=1)
+        document.add_paragraph(direction.text)
+        measures_table(direction.measures)
+
+    # The regions (or districts) side by side.
+    comparison = content.comparison
+    if comparison is not None:
+        document.add_page_break()
+        document.add_heading(comparison.title, level=1)
+        document.add_paragraph(comparison.intro)
+        name, values = comparison.total
+        grid(
+            [comparison.place, *[column.label for column in comparison.columns]],
+            [([place, *comparison.texts(row)], False) for place, row in comparison.rows]
+            + [([name, *comparison.texts(values)], True)],
+        )
+
+    # The annex: every row of every figure of the scope.
+    document.add_page_break()
+    document.add_heading(_("Annex: tables"), level=1)
+    if content.main.imported_note:
+        document.add_paragraph(content.main.imported_note)
+    grid(
+        [_("Indicator and breakdown"), _("Value")],
+        [
+            (
+                [
+                    _heading_line(line) if line.is_total else "    " + line.breakdown,
+                    _value_text(line.value),
+                ],
+                line.is_total,
+            )
+            for line in content.lines(content.main)
+        ],
+    )
     document.save(str(target))
 
 

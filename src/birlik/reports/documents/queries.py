@@ -14,6 +14,7 @@ from django.utils import timezone
 from birlik.core import kpi
 from birlik.events.models import FOUNDING_YEAR
 from birlik.geo.models import Region
+from birlik.reports.models import Plan
 
 from .models import OpenDataRelease, ReportRun
 
@@ -30,6 +31,11 @@ def year_figures(year: int, region: Region | None = None) -> dict[str, Any]:
         period=kpi.Period.year(year), region=region, every=True
     )
     return figures
+
+
+def approved_plan(year: int) -> Plan | None:
+    """The year's plan once it is approved (a draft is not yet a plan to report against)."""
+    return Plan.objects.filter(year=year, status=Plan.Status.APPROVED).first()
 
 
 def year_has_data(year: int, region: Region | None = None) -> bool:

@@ -199,6 +199,8 @@ def report_run_generate(*, run_id: int) -> ReportRun | None:
                 language=run.language,
                 region=run.region,
                 progress=lambda value: _set_progress(run_id, value),
+                # Only the XLSX has a sheet of every figure of each region.
+                with_regions=ReportFormat.XLSX in run.formats,
             )
             scope = run.region.iso if run.region is not None else "KZ"
             step = 40 // max(1, len(run.formats))
