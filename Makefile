@@ -5,6 +5,7 @@
 #   make messages         extract UI strings into src/birlik/locale/{kk,ru,en}
 #   make compilemessages  .po -> .mo (the .mo files are committed)
 #   make screenshots      docs/screenshots/*.png from a throw-away demo server
+#   make lighthouse       Lighthouse scores of 7 pages on a throw-away demo server (needs npm)
 #   make bench            the benchmarks in bench/
 #   make clean            remove the virtualenv and caches
 
@@ -27,11 +28,11 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 	   $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
 	   command -v $$p; break; fi; done)
 
-.PHONY: help demo test pytest system lint format messages compilemessages screenshots bench \
-	clean install install-test
+.PHONY: help demo test pytest system lint format messages compilemessages screenshots \
+	lighthouse bench clean install install-test
 
 help:
-	@sed -n '2,9s/^# \{0,1\}//p' Makefile
+	@sed -n '2,10s/^# \{0,1\}//p' Makefile
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -115,6 +116,11 @@ compilemessages: $(STAMP_RUN)
 screenshots: $(STAMP_TEST) system
 	scripts/screenshots.sh
 
+# Installs lighthouse@12.2.3 from the npm registry into .cache/lighthouse/ (ignored by git);
+# the JSON reports go to .cache/lighthouse/reports, e.g. `make lighthouse ARGS="--runs 5"`.
+lighthouse: $(STAMP_RUN) system
+	scripts/lighthouse.sh $(ARGS)
+
 # Runs `python -m bench` when bench/ has a __main__.py, else each bench/*.py with defaults
 # (one alone: .venv/bin/python bench/NAME.py --help).
 bench: $(STAMP_TEST)
@@ -124,5 +130,5 @@ bench: $(STAMP_TEST)
 	if [ $$found = 0 ]; then echo "No benchmarks found in bench/." >&2; exit 1; fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
