@@ -134,27 +134,11 @@ def _read_with_openpyxl(data: bytes) -> int:
 
 
 def _setup_network() -> tuple[Any, Any]:
-    """The secretariat, the Pavlodar assembly under it and a national admin."""
-    from birlik.access.models import Role
-    from tests.factories import GrantFactory, OrganisationFactory, UserFactory, kind, region
+    """The test suite's small network: its national admin and the Pavlodar assembly."""
+    from tests.conftest import build_network
 
-    root = OrganisationFactory(
-        kind=kind("secretariat"),
-        name_kk="ҚХА Хатшылығы",
-        name_ru="Секретариат АНК",
-        name_en="Secretariat of the Assembly",
-    )
-    assembly = OrganisationFactory(
-        parent=root,
-        kind=kind("regional_assembly"),
-        region=region("KZ-55"),
-        name_kk="Павлодар облысының ассамблеясы",
-        name_ru="Ассамблея Павлодарской области",
-        name_en="Assembly of Pavlodar Region",
-    )
-    admin = UserFactory(username="bench.admin")
-    GrantFactory(user=admin, role=Role.NATIONAL_ADMIN, organisation=root)
-    return admin, assembly
+    network = build_network()
+    return network.users["admin"], network.pavlodar
 
 
 def _run(args: argparse.Namespace, data_dir: str) -> int:

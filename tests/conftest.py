@@ -40,6 +40,12 @@ class Network:
 
 @pytest.fixture
 def network(db) -> Network:
+    return build_network()
+
+
+def build_network() -> Network:
+    """Two regions (Pavlodar, Almaty) under the secretariat, a person in each, a user per role.
+    Also what ``bench/`` builds on a fresh database."""
     root = OrganisationFactory(
         kind=kind("secretariat"),
         name_kk="ҚХА Хатшылығы",
