@@ -21,6 +21,7 @@ from birlik.access.models import Role, User
 from birlik.appeals import services
 from birlik.appeals.models import Appeal, AppealHandler, AppealStep, StateBody
 from birlik.core.workdays import add_working_days
+from tests import record_actions
 
 from ..factories import GrantFactory, UserFactory
 from .helpers import register
@@ -178,15 +179,11 @@ def url(name: str, appeal: Appeal) -> str:
 
 def shown_actions(page: str, appeal: Appeal) -> tuple[set[str], str | None]:
     """The actions whose forms the page has, and the one in the next-step card."""
-    by_url = {url(name, appeal): name for name in ACTIONS}
-    posted = re.findall(r'<form method="post" action="([^"]+)"', page)
-    shown = {by_url[address] for address in posted if address in by_url}
-    following = None
+    following, shown = record_actions.shown_actions(
+        page, {name: url(name, appeal) for name in ACTIONS}
+    )
     if 'class="card next-step"' in page:
-        card = page.split('class="card next-step"', 1)[1].split("</section>", 1)[0]
-        found = re.search(r'<form method="post" action="([^"]+)"', card)
-        assert found is not None, "the next-step card has no form"
-        following = by_url[found.group(1)]
+        assert following is not None, "the next-step card has no form"
     return shown, following
 
 

@@ -9,7 +9,6 @@ the request sees the register only and may do nothing.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from freezegun import freeze_time
 
 from birlik.charity import services
 from birlik.charity.models import HelpRequest, Kind
+from tests.record_actions import shown_actions
 
 from .factories import bring_to_helping, give, make_request, pdf_upload
 
@@ -119,13 +119,7 @@ EXPECTED = [
 
 
 def _shown(html: str, help_request: HelpRequest) -> tuple[str | None, set[str]]:
-    """The next step and every action whose form is on the page."""
-    shown = {name for name in ACTIONS if f'action="{_url(help_request, name)}"' in html}
-    primary = re.search(r'<section class="card next-step".*?</section>', html, re.S)
-    step = None
-    if primary:
-        step = next(n for n in ACTIONS if f'action="{_url(help_request, n)}"' in primary.group(0))
-    return step, shown
+    return shown_actions(html, {name: _url(help_request, name) for name in ACTIONS})
 
 
 def _facts(help_request: HelpRequest) -> tuple[Any, ...]:

@@ -8,7 +8,6 @@ service's own message and changes nothing. People not named on the case see noth
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from freezegun import freeze_time
 
 from birlik.mediation import services
 from birlik.mediation.models import MediationCase
+from tests.record_actions import shown_actions
 
 from .conftest import upload
 
@@ -129,13 +129,7 @@ EXPECTED = [
 
 
 def _shown(html: str, case: MediationCase) -> tuple[str | None, set[str]]:
-    """The next step and every action whose form is on the page."""
-    shown = {name for name in URLS if f'action="{_url(case, name)}"' in html}
-    primary = re.search(r'<section class="card next-step".*?</section>', html, re.S)
-    step = None
-    if primary:
-        step = next(name for name in URLS if f'action="{_url(case, name)}"' in primary.group(0))
-    return step, shown
+    return shown_actions(html, {name: _url(case, name) for name in URLS})
 
 
 @pytest.mark.parametrize(("state", "username", "next_step", "others"), EXPECTED)
