@@ -75,6 +75,10 @@ def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         "120",
         "--access-logfile",
         "-",
+        # Paths without their query strings, and no referrer: a query may carry what must not
+        # be logged (the portal search's "near me" position).
+        "--access-logformat",
+        '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"',
         # The same proxies as Django trusts (settings.FORWARDED_ALLOW_IPS): none by default.
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", ""),

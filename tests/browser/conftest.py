@@ -187,10 +187,19 @@ SCREENS = {"phone": (390, 844), "desktop": (1366, 768)}
 
 
 def open_tab(
-    browser: Browser, live_server: Any, screen: str, language: str, *, clipboard: bool = False
+    browser: Browser,
+    live_server: Any,
+    screen: str,
+    language: str,
+    *,
+    clipboard: bool = False,
+    geolocation: dict[str, float] | None = None,
+    permissions: list[str] | None = None,
 ) -> Page:
     """A tab the size of ``screen`` in ``language``; its ``errors`` collect JavaScript errors
-    and Content-Security-Policy refusals, for the test to assert empty."""
+    and Content-Security-Policy refusals, for the test to assert empty. ``geolocation``
+    (``{"latitude": …, "longitude": …}``) is the position the browser tells, and
+    ``permissions`` what the visitor has allowed (``["geolocation"]``)."""
     width, height = SCREENS[screen]
     context = browser.new_context(
         base_url=live_server.url,
@@ -198,6 +207,8 @@ def open_tab(
         viewport={"width": width, "height": height},
         is_mobile=screen == "phone",
         has_touch=screen == "phone",
+        geolocation=geolocation,  # type: ignore[arg-type]
+        permissions=permissions,
     )
     if clipboard:
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)

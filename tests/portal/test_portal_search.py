@@ -207,7 +207,14 @@ def make_matches(network, count: int, *, start: int = 0) -> None:
         )
 
 
-@pytest.mark.parametrize("params", [{"q": "достық"}, {"q": "Достық кеші", "region": "KZ-55"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "достық"},
+        {"q": "Достық кеші", "region": "KZ-55"},
+        {"q": "Достық кеші", "near": "52.29,76.97"},  # "Use my location": found in memory
+    ],
+)
 def test_the_search_costs_the_same_number_of_queries_for_few_or_many_results(
     client, network, django_assert_max_num_queries, params
 ):

@@ -133,7 +133,13 @@ def search(request: HttpRequest) -> HttpResponse:
     and region: the first few of each, with links to all of them."""
     form = SearchForm(request.GET)
     query, region = form.terms()
-    context: dict[str, Any] = {"form": form, "invalid": bool(form.errors), "searched": False}
+    # form.near: what the "Use my location" button sent (the region it chose, or why none).
+    context: dict[str, Any] = {
+        "form": form,
+        "invalid": bool(form.errors),
+        "searched": False,
+        "near": form.near,
+    }
     if query or region is not None:
         kept = urlencode(form.understood())
         bodies = public_reads.directory_bodies(query=query, region=region)
