@@ -79,6 +79,9 @@ def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         # be logged (the portal search's "near me" position).
         "--access-logformat",
         '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"',
+        # ... and the secret of a private link (an appeal's status, a ticket) as [private].
+        "--logger-class",
+        "birlik.core.accesslog.Logger",
         # The same proxies as Django trusts (settings.FORWARDED_ALLOW_IPS): none by default.
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", ""),
