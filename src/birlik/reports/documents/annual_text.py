@@ -202,32 +202,50 @@ def measure(spec: Spec, content: ReportContent) -> Measure:
     )
 
 
-EVENTS = ("events.events_by_region", "events.events_cube")
-PARTICIPANTS = ("events.participants_by_region", "events.participants_cube")
-APPEALS = ("appeals.received", "appeals.received_by_region", "appeals.received_cube")
+EVENTS_PLANS = ("events.events_by_region", "events.events_cube")
+PARTICIPANTS_PLANS = ("events.participants_by_region", "events.participants_cube")
+APPEALS_PLANS = ("appeals.received", "appeals.received_by_region", "appeals.received_cube")
+
+# Each figure of the report once; the year at a glance and the sections pick from them.
+EVENTS_HELD = Spec("events.events", gettext_lazy("Events held"), plan_keys=EVENTS_PLANS)
+PARTICIPANTS = Spec(
+    "events.participants", gettext_lazy("Participants"), plan_keys=PARTICIPANTS_PLANS
+)
+UNIQUE_PARTICIPANTS = Spec("events.participants_unique")
+APPEALS_RECEIVED = Spec(
+    "appeals.received_by_body", gettext_lazy("Appeals received"), plan_keys=APPEALS_PLANS
+)
+ON_TIME = Spec("appeals.answered_on_time")
+ON_TIME_SHARE = Spec("appeals.answered_on_time_share", kind=PERCENT)
+MEDIATION_RECEIVED = Spec("mediation.received")
+MEDIATION_SETTLED = Spec(SETTLED, gettext_lazy("Mediation cases settled"))
+CHARITY_PROJECTS = Spec("charity.projects", gettext_lazy("Charity projects started"))
+MONEY_RAISED = Spec("charity.money_raised", kind=MONEY)
+BODIES = Spec(
+    "registry.bodies",
+    gettext_lazy("Bodies of the Assembly"),
+    plan_keys=("registry.bodies_by_region",),
+)
+MEMBERS = Spec(
+    "registry.members",
+    pgettext_lazy("figure of the annual report", "Members"),
+    plan_keys=("registry.members_by_region",),
+)
 
 # The year at a glance, in this order.
 HEADLINE = (
-    Spec("events.events", gettext_lazy("Events held"), plan_keys=EVENTS),
-    Spec("events.participants", gettext_lazy("Participants"), plan_keys=PARTICIPANTS),
-    Spec("events.participants_unique"),
-    Spec("appeals.received_by_body", gettext_lazy("Appeals received"), plan_keys=APPEALS),
-    Spec("appeals.answered_on_time"),
-    Spec("appeals.answered_on_time_share", kind=PERCENT),
-    Spec("mediation.received"),
-    Spec(SETTLED, gettext_lazy("Mediation cases settled")),
-    Spec("charity.projects", gettext_lazy("Charity projects started")),
-    Spec("charity.money_raised", kind=MONEY),
-    Spec(
-        "registry.bodies",
-        gettext_lazy("Bodies of the Assembly"),
-        plan_keys=("registry.bodies_by_region",),
-    ),
-    Spec(
-        "registry.members",
-        pgettext_lazy("figure of the annual report", "Members"),
-        plan_keys=("registry.members_by_region",),
-    ),
+    EVENTS_HELD,
+    PARTICIPANTS,
+    UNIQUE_PARTICIPANTS,
+    APPEALS_RECEIVED,
+    ON_TIME,
+    ON_TIME_SHARE,
+    MEDIATION_RECEIVED,
+    MEDIATION_SETTLED,
+    CHARITY_PROJECTS,
+    MONEY_RAISED,
+    BODIES,
+    MEMBERS,
 )
 
 
@@ -255,45 +273,30 @@ class Direction:
 
 
 DIRECTION_MEASURES: dict[str, tuple[Spec, ...]] = {
-    "registry": (
-        Spec(
-            "registry.bodies",
-            gettext_lazy("Bodies of the Assembly"),
-            plan_keys=("registry.bodies_by_region",),
-        ),
-        Spec(
-            "registry.members",
-            pgettext_lazy("figure of the annual report", "Members"),
-            plan_keys=("registry.members_by_region",),
-        ),
-    ),
-    "events": (
-        Spec("events.events", gettext_lazy("Events held"), plan_keys=EVENTS),
-        Spec("events.participants", gettext_lazy("Participants"), plan_keys=PARTICIPANTS),
-        Spec("events.participants_unique"),
-    ),
+    "registry": (BODIES, MEMBERS),
+    "events": (EVENTS_HELD, PARTICIPANTS, UNIQUE_PARTICIPANTS),
     "appeals": (
-        Spec("appeals.received_by_body", gettext_lazy("Appeals received"), plan_keys=APPEALS),
-        Spec("appeals.answered_on_time"),
+        APPEALS_RECEIVED,
+        ON_TIME,
         Spec("appeals.answered_late"),
         Spec("appeals.overdue"),
-        Spec("appeals.answered_on_time_share", kind=PERCENT),
+        ON_TIME_SHARE,
         Spec("appeals.proposals_sent"),
         Spec("appeals.proposals_taken"),
     ),
     "mediation": (
-        Spec("mediation.received"),
+        MEDIATION_RECEIVED,
         Spec("mediation.closed", gettext_lazy("Mediation cases closed")),
-        Spec(SETTLED, gettext_lazy("Mediation cases settled")),
+        MEDIATION_SETTLED,
         Spec("mediation.settled_share", kind=PERCENT),
         Spec(
             "mediation.duration", gettext_lazy("Average duration of a mediation, days"), kind=DAYS
         ),
     ),
     "charity": (
-        Spec("charity.projects", gettext_lazy("Charity projects started")),
+        CHARITY_PROJECTS,
         Spec("charity.project_budgets", kind=MONEY),
-        Spec("charity.money_raised", kind=MONEY),
+        MONEY_RAISED,
         Spec("charity.in_kind_raised", kind=MONEY),
         Spec("charity.money_distributed", kind=MONEY),
         Spec("charity.in_kind_distributed", kind=MONEY),
