@@ -13,15 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from birlik.charity import services
 from birlik.charity.models import HelpRequest, Kind
-from tests.record_actions import shown_actions
+from tests.record_actions import assert_actions_do_what_the_page_shows, shown_actions
 
 from .factories import bring_to_helping, give, make_request, pdf_upload
 
@@ -145,22 +143,13 @@ def test_the_page_shows_what_the_services_accept(client, charity, state, who, ne
     assert step == next_step
     assert shown == others | ({next_step} if next_step else set())
 
-    for action in ACTIONS:
-        if who != "head" and action == "assign":
-            continue  # only the head names caseworkers: anyone else gets a 404 (below)
-        before = _facts(help_request)
-        client.cookies.pop("messages", None)  # only this POST's messages
-        with transaction.atomic():  # each action tried on the same state, then undone
-            response = client.post(_url(help_request, action), _valid_data(charity, action))
-            after = _facts(help_request)
-            transaction.set_rollback(True)
-        assert response.status_code == 302, (action, response.status_code)
-        levels = {message.level_tag for message in get_messages(response.wsgi_request)}
-        if action in shown:
-            assert levels == {"success"}, action
-        else:
-            assert levels == {"error"}, action
-            assert after == before, action
+    posts = {
+        action: (_url(help_request, action), _valid_data(charity, action))
+        for action in ACTIONS
+        # only the head names caseworkers: anyone else gets a 404 (below)
+        if who == "head" or action != "assign"
+    }
+    assert_actions_do_what_the_page_shows(client, posts, shown, lambda: _facts(help_request))
 
 
 def test_a_hidden_action_is_refused_with_the_services_message(client, charity):

@@ -12,15 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from birlik.mediation import services
 from birlik.mediation.models import MediationCase
-from tests.record_actions import shown_actions
+from tests.record_actions import assert_actions_do_what_the_page_shows, shown_actions
 
 from .conftest import upload
 
@@ -142,20 +140,8 @@ def test_the_page_shows_what_the_services_accept(client, med, state, username, n
     assert step == next_step
     assert shown == others | ({next_step} if next_step else set())
 
-    for action in URLS:
-        before = _facts(case)
-        client.cookies.pop("messages", None)  # only this POST's messages
-        with transaction.atomic():  # each action tried on the same state, then undone
-            response = client.post(_url(case, action), _valid_data(med, case, action))
-            after = _facts(case)
-            transaction.set_rollback(True)
-        assert response.status_code == 302, (action, response.status_code)
-        levels = {message.level_tag for message in get_messages(response.wsgi_request)}
-        if action in shown:
-            assert levels == {"success"}, action
-        else:
-            assert levels == {"error"}, action
-            assert after == before, action
+    posts = {action: (_url(case, action), _valid_data(med, case, action)) for action in URLS}
+    assert_actions_do_what_the_page_shows(client, posts, shown, lambda: _facts(case))
 
 
 def _facts(case: MediationCase) -> tuple[Any, ...]:
