@@ -49,6 +49,9 @@ class Indicator:
     # Whether the rows add up to a meaningful total: not for averages and shares, nor for rows
     # that overlap (an event with two audiences is in both rows). None: all but "%" units.
     additive: bool | None = None
+    # Whether the public figures page and the open data release may show it at all: not for
+    # staff-only signals (early warning's alerts and risk).
+    public: bool = True
 
     @property
     def is_additive(self) -> bool:
@@ -88,6 +91,7 @@ def indicator(
     description: str | Promise = "",
     order: int = 1000,
     additive: bool | None = None,
+    public: bool = True,
 ) -> Callable[[Callable[[Period, Any], list[Row]]], Callable[[Period, Any], list[Row]]]:
     """Declare an indicator: the decorated function returns rows of dimension codes + value."""
 
@@ -101,6 +105,7 @@ def indicator(
             description=description,
             order=order,
             additive=additive,
+            public=public,
         )
         return func
 

@@ -312,6 +312,8 @@ def dashboard_figures(
             raw = filter_kind(item, rows(key, period, region), kind)
         return _figure(item, raw, labels, public=public, with_rows=False)
 
+    if public:
+        known = {key: item for key, item in known.items() if item.public}
     headline_keys = [key for key in HEADLINE if key in known]
     # Indicators of apps written after this list (mediation, charity…) join the headline when
     # they give a single number or one per kind of body.
@@ -329,7 +331,7 @@ def dashboard_figures(
                 item, filter_kind(item, rows(item.key, period, region), kind), labels, public=public
             )
             for item in kpi.indicators()
-            if item.key not in CUBES
+            if item.key not in CUBES and (item.public or not public)
         ]
     return {
         "period": period,

@@ -206,6 +206,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "dimensions": [str(dimension_labels.get(dim, dim)) for dim in item.dimensions],
         }
         for item in kpi.indicators()
+        if item.public
     ]
     return render(request, "reports/catalogue.html", {"items": items})
 

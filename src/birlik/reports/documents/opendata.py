@@ -248,6 +248,8 @@ def _indicator_rows(context: Context) -> list[tuple[Any, ...]]:
         for region in regions:
             scope = region.iso if region is not None else NATIONAL
             for item in kpi.indicators():
+                if not item.public:
+                    continue
                 computed = item.compute(period, region)
                 dims = list(item.dimensions)
                 total = kpi.total_of(item, computed)

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by this change."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
