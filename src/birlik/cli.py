@@ -186,6 +186,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not args.batch:
         _ensure_cache_table()
         _start_daily_jobs()
+        _start_minute_jobs()
     if settings.TASKS_BACKEND == "rq":
         from birlik.imports.services import resume_interrupted
 
@@ -214,6 +215,7 @@ def enqueue_daily_jobs() -> list[str]:
     from birlik.appeals.tasks import escalate_overdue
     from birlik.core.tasks import rate_counters_purge
     from birlik.imports.tasks import imports_sweep
+    from birlik.monitoring import tasks as monitoring_tasks
     from birlik.notify.tasks import staff_digest
     from birlik.reports import tasks as report_tasks
     from birlik.reports.documents import tasks as document_tasks
@@ -234,7 +236,43 @@ def enqueue_daily_jobs() -> list[str]:
         "opendata_generate",
         "imports_sweep",
         "rate_counters_purge",
+        *monitoring_tasks.daily_jobs(),  # sweeps, stories closed, appeal signals, the index
     ]
+
+
+MINUTE_S = 60
+
+
+def enqueue_minute_jobs() -> list[str]:
+    """Each minute, once across workers: early warning's due sources and waiting items (and,
+    every tenth minute, the escalation of unacknowledged alerts)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from birlik.monitoring import tasks as monitoring_tasks
+
+    now = timezone.now()
+    if not cache.add(f"birlik:minute-jobs:{now:%Y%m%d%H%M}", 1, 2 * MINUTE_S):
+        return []
+    return monitoring_tasks.minute_jobs(now=now)
+
+
+def _start_minute_jobs() -> None:
+    import threading
+
+    from django.db import DatabaseError, connections
+
+    def loop() -> None:
+        while True:
+            try:
+                enqueue_minute_jobs()
+            except DatabaseError as error:  # the worker itself reports outages
+                print(f"Birlik worker: minute jobs not queued ({error}).", file=sys.stderr)
+            finally:
+                connections.close_all()
+            time.sleep(MINUTE_S)
+
+    threading.Thread(target=loop, name="birlik-minute-jobs", daemon=True).start()
 
 
 def _start_daily_jobs() -> None:

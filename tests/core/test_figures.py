@@ -157,6 +157,15 @@ def test_figures_are_cached_until_a_registry_write(network, django_assert_num_qu
         kpi.cached("bodies", build)
 
 
+MONITORING_DAILY = (
+    "source_fetches_sweep",
+    "stories_close_job",
+    "appeal_signals_job",
+    "tension_rebuild_job",
+    "club_publications_sync_job",
+)
+
+
 def test_daily_jobs_are_queued_once_a_day(db, settings):
     from django.core.cache import cache
 
@@ -172,6 +181,7 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "opendata_generate",
             "imports_sweep",
             "rate_counters_purge",
+            *MONITORING_DAILY,
         ]
         assert enqueue_daily_jobs() == []
     with freeze_time("2026-03-03 09:00"):
@@ -182,4 +192,5 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "opendata_generate",
             "imports_sweep",
             "rate_counters_purge",
+            *MONITORING_DAILY,
         ]

@@ -50,6 +50,22 @@ def make_item(
     return item
 
 
+@pytest.fixture(autouse=True)
+def _without_starter_rules(request):
+    """A new install starts with keyword lists and alert rules (migration 0002); tests of
+    early warning start without them and add what each needs (``keyword_rules_seed`` and
+    ``alert_rules_seed`` give the starter ones back)."""
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "network")
+    )
+    if uses_db:
+        request.getfixturevalue("db")
+        from birlik.monitoring.models import AlertRule, KeywordRule
+
+        KeywordRule.objects.all().delete()
+        AlertRule.objects.all().delete()
+
+
 @pytest.fixture
 def source(db) -> Source:
     return make_source()

@@ -164,6 +164,30 @@ def admin_site(world: World, role: str, variant: str) -> Any:
     return OK if role == "admin" else frozenset({302, 403})
 
 
+MEDIA_READERS = frozenset({"admin", "analyst", "coordinator_pavlodar", "coordinator_almaty"})
+TRAINERS = frozenset({"admin", "analyst"})  # analysts and national administrators on the root
+COORDINATOR_OF = {"pav": "coordinator_pavlodar", "alm": "coordinator_almaty"}
+
+
+def media_scoped(world: World, role: str, variant: str) -> Any:
+    """An item or story of a region: national readers, and that region's coordinator (the
+    other region's coordinator is told "not found")."""
+    if role == ANON:
+        return LOGIN
+    if role in TRAINERS or role == COORDINATOR_OF[variant]:
+        return OK
+    return NOT_FOUND if role in MEDIA_READERS else DENY
+
+
+def alert_page(world: World, role: str, variant: str) -> Any:
+    """An alert: national readers, the region's coordinator and the staff of the bodies it
+    was routed to (the region's assembly and house of friendship)."""
+    if role == ANON:
+        return LOGIN
+    routed = {"pav": {"staff_house"}, "alm": set()}[variant]
+    return OK if role in TRAINERS | {COORDINATOR_OF[variant]} | routed else DENY
+
+
 Fill = Callable[[World, str], dict[str, Any]]
 ACCOUNT_OF = {"pav": "staff_elders", "alm": "staff_alm_house"}
 
@@ -532,6 +556,47 @@ SPECS: dict[str, Spec] = {
     "workspace:import_cancel": Spec(
         post_only, lambda world, variant: {"token": world.objects["import_token"]["own"]}, post=True
     ),
+    # --- early warning -------------------------------------------------------------------
+    "monitoring_portal:coverage": Spec(public),
+    "monitoring:dashboard": Spec(signed(MEDIA_READERS)),
+    "monitoring:items": Spec(signed(MEDIA_READERS)),
+    "monitoring:stories": Spec(signed(MEDIA_READERS)),
+    "monitoring:tension": Spec(signed(MEDIA_READERS)),
+    "monitoring:item": Spec(media_scoped, obj("monitoring_item"), PAV_ALM),
+    "monitoring:story": Spec(media_scoped, obj("monitoring_story"), PAV_ALM),
+    "monitoring:sources": Spec(signed(MEDIA_READERS)),
+    "monitoring:source_health": Spec(signed(MEDIA_READERS), obj("monitoring_source")),
+    "monitoring:item_enter": Spec(signed(MEDIA_READERS), post=True),
+    "monitoring:source_new": Spec(signed(TRAINERS), post=True),
+    "monitoring:source_edit": Spec(signed(TRAINERS), obj("monitoring_source"), post=True),
+    "monitoring:source_upload": Spec(signed(TRAINERS), obj("monitoring_upload_source"), post=True),
+    "monitoring:source_fetch_now": Spec(post_only, obj("monitoring_source"), post=True),
+    "monitoring:learn_queue": Spec(signed(TRAINERS)),
+    "monitoring:learn_models": Spec(signed(TRAINERS)),
+    "monitoring:learn_keywords": Spec(signed(TRAINERS)),
+    "monitoring:learn_item": Spec(signed(TRAINERS), obj("monitoring_item"), PAV_ALM, post=True),
+    "monitoring:learn_train": Spec(post_only, post=True),
+    "monitoring:learn_model_activate": Spec(post_only, obj("monitoring_model"), post=True),
+    "monitoring:learn_keyword_new": Spec(signed(TRAINERS), post=True),
+    "monitoring:learn_keyword_edit": Spec(signed(TRAINERS), obj("monitoring_keyword"), post=True),
+    "monitoring:learn_keyword_delete": Spec(post_only, obj("monitoring_keyword"), post=True),
+    "monitoring:alerts": Spec(signed(SIGNED_IN - {"auditor"})),
+    "monitoring:alert_figures": Spec(signed(SIGNED_IN - {"auditor"})),
+    "monitoring:alert": Spec(alert_page, obj("monitoring_alert"), PAV_ALM),
+    **{
+        f"monitoring:alert_{step}": Spec(post_only, obj("monitoring_alert"), PAV_ALM, post=True)
+        for step in ("acknowledge", "assess", "act", "close")
+    },
+    "monitoring:alert_rules": Spec(signed(TRAINERS)),
+    "monitoring:alert_rule_new": Spec(signed(TRAINERS), post=True),
+    "monitoring:alert_rule_edit": Spec(signed(TRAINERS), obj("monitoring_rule"), post=True),
+    "monitoring:club": Spec(signed(TRAINERS)),
+    "monitoring:club_new": Spec(signed(frozenset({"admin"})), post=True),
+    "monitoring:club_import": Spec(signed(frozenset({"admin"})), post=True),
+    "monitoring:club_edit": Spec(
+        signed(frozenset({"admin"})), obj("club_publication"), PAV_ALM, post=True
+    ),
+    "monitoring:club_delete": Spec(post_only, obj("club_publication"), PAV_ALM, post=True),
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

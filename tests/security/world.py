@@ -486,6 +486,84 @@ def _imports(w: World) -> None:
     }
 
 
+def _monitoring(w: World) -> None:
+    """Early warning: an item, a story and an alert in each region; the rules and a model;
+    a journalists' club with a publication of a Pavlodar and of an Almaty outlet."""
+    from birlik.monitoring.models import (
+        Alert,
+        AlertRule,
+        ClubPublication,
+        Item,
+        ItemPlace,
+        KeywordRule,
+        RiskModel,
+        Source,
+        Story,
+    )
+
+    now = timezone.now()
+    club = OrganisationFactory(parent=w.bodies["root"], kind=kind("journalists_club"))
+    w.bodies["club"] = club
+    source = Source.objects.create(
+        name="Ертіс таңы", kind=Source.Kind.RSS, url="http://127.0.0.1:9/"
+    )
+    rule = AlertRule.objects.create(name="Risk", kind=AlertRule.Kind.RISK, topic="conflict")
+    items, stories, alerts, club_rows = {}, {}, {}, {}
+    for variant, iso, assembly, house in (
+        ("pav", "KZ-55", "pav", "pav_house"),
+        ("alm", "KZ-75", "alm", "alm_house"),
+    ):
+        story = Story.objects.create(title=f"Story {variant}")
+        story.regions.add(region(iso))
+        item = Item.objects.create(
+            source=source,
+            guid=f"world-{variant}",
+            title=f"Item {variant}",
+            text="Мәтін",
+            language="kk",
+            story=story,
+            risk=0.8,
+            topics={"conflict": 0.8},
+            state=Item.State.PROCESSED,
+            processed_at=now,
+        )
+        ItemPlace.objects.create(item=item, region=region(iso))
+        alert = Alert.objects.create(
+            rule=rule,
+            story=story,
+            item=item,
+            title=f"Alert {variant}",
+            topic="conflict",
+            risk=0.8,
+            region=region(iso),
+            ack_due_at=now + datetime.timedelta(hours=2),
+            key=f"world-{variant}",
+        )
+        alert.routed_to.add(w.bodies[assembly], w.bodies[house])
+        items[variant], stories[variant], alerts[variant] = item, story, alert
+        club_rows[variant] = ClubPublication.objects.create(
+            organisation=club,
+            outlet=f"Outlet {variant}",
+            kind=ClubPublication.Kind.PUBLICATION,
+            published_on=now.date(),
+            title=f"Publication {variant}",
+            region=region(iso),
+        )
+    w.objects["monitoring_source"] = {"-": source}
+    w.objects["monitoring_upload_source"] = {
+        "-": Source.objects.create(name="Телеграм арнасы", kind=Source.Kind.TELEGRAM)
+    }
+    w.objects["monitoring_item"] = items
+    w.objects["monitoring_story"] = stories
+    w.objects["monitoring_alert"] = alerts
+    w.objects["monitoring_rule"] = {"-": rule}
+    w.objects["monitoring_keyword"] = {
+        "-": KeywordRule.objects.create(topic="conflict", language="ru", terms="межнациональный")
+    }
+    w.objects["monitoring_model"] = {"-": RiskModel.objects.create(version=1)}
+    w.objects["club_publication"] = club_rows
+
+
 def build_world() -> World:
     bodies = _network()
     w = World(users=_users(bodies), bodies=bodies)
@@ -496,4 +574,5 @@ def build_world() -> World:
     _charity(w)
     _reports(w)
     _imports(w)
+    _monitoring(w)
     return w

@@ -374,7 +374,9 @@ def _figures(period: kpi.Period, region: Region | None, keys: list[str]) -> Http
             "period": {"start": period.start, "end": period.end},
             "region": region.iso if region else None,
             "indicators": [
-                _values(item, period, region) for item in kpi.indicators() if item.key in wanted
+                _values(item, period, region)
+                for item in kpi.public_indicators()
+                if item.key in wanted
             ],
         }
         return schemas.Figures.model_validate(data).model_dump_json().encode()
@@ -384,7 +386,7 @@ def _figures(period: kpi.Period, region: Region | None, keys: list[str]) -> Http
 
 
 def _keys(raw: str) -> list[str]:
-    known = [item.key for item in kpi.indicators()]
+    known = [item.key for item in kpi.public_indicators()]
     if not raw.strip():
         return known
     asked = [key.strip() for key in raw.split(",") if key.strip()]
@@ -402,7 +404,7 @@ def _keys(raw: str) -> list[str]:
 )
 def indicators(request: HttpRequest) -> list[dict[str, Any]]:
     """Every indicator of the KPI registry, named in the language asked for."""
-    return [_indicator_meta(item) for item in kpi.indicators()]
+    return [_indicator_meta(item) for item in kpi.public_indicators()]
 
 
 @router.get("/figures", response={200: schemas.Figures, **errors(422, 429)}, tags=["figures"])
@@ -420,7 +422,7 @@ def figures(request: HttpRequest, filters: Query[schemas.FiguresQuery]) -> HttpR
 )
 def indicator(request: HttpRequest, key: str, filters: Query[schemas.PeriodQuery]) -> HttpResponse:
     """One indicator for a year or a period, with its rows by dimension."""
-    if key not in {item.key for item in kpi.indicators()}:
+    if key not in {item.key for item in kpi.public_indicators()}:
         raise ApiProblem(404, _("No indicator has this key; see /api/v1/indicators."))
     period = _period(filters)
     return _figures(period, _region(filters.region), [key])

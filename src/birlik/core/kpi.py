@@ -140,6 +140,11 @@ def indicators() -> list[Indicator]:
     return sorted(REGISTRY.indicators.values(), key=lambda item: (item.order, item.key))
 
 
+def public_indicators() -> list[Indicator]:
+    """The indicators the public may read (figures page, catalogue, open data, public API)."""
+    return [item for item in indicators() if item.public]
+
+
 def compute(key: str, period: Period, region: Any = None) -> list[Row]:
     autodiscover()
     return REGISTRY.indicators[key].compute(period, region)

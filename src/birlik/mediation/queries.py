@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import TruncWeek
 
 from birlik.geo.labels import NO_REGION, region_labels
 from birlik.registry.models import Organisation
@@ -106,3 +107,28 @@ def cases_follow_up_due(
     not yet recorded (the follow-up the centre owes)."""
     cases = qs if qs is not None else MediationCase.objects.all()
     return cases.filter(outcome__in=MediationCase.SETTLED, execution="", execution_due__lt=on)
+
+
+def interethnic_cases_by_region_week(
+    *, start: datetime.date, end: datetime.date
+) -> dict[tuple[int, datetime.date], int]:
+    """Cases of the interethnic kind received from ``start`` to ``end`` (both included), counted
+    by the region of the centre and the ISO week (its Monday): the only trace of a case the
+    early-warning index reads, a count, never a text or a party."""
+    rows = (
+        MediationCase.objects.filter(
+            kind=DisputeKind.INTERETHNIC,
+            received_on__gte=start,
+            received_on__lte=end,
+            centre__region__isnull=False,
+        )
+        .annotate(week=TruncWeek("received_on"))
+        .values_list("centre__region_id", "week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(region_id, _as_date(week)): n for region_id, week, n in rows}
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value

@@ -103,8 +103,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
+        verbose_name = pgettext_lazy("media", "source")
+        verbose_name_plural = pgettext_lazy("media", "sources")
 
     def __str__(self) -> str:
         return self.name
@@ -118,6 +118,7 @@ class SourceFetch(models.Model):
         NOT_MODIFIED = "not_modified", _("not changed")
         ERROR = "error", pgettext_lazy("fetch", "failed")
         REFUSED = "refused", _("refused by robots.txt")
+        POSTPONED = "postponed", _("postponed: the site was busy")
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="fetches")
     started_at = models.DateTimeField(default=timezone.now)
@@ -142,8 +143,8 @@ class Story(models.Model):
     opened_at = models.DateTimeField(_("first item"), default=timezone.now)
     last_item_at = models.DateTimeField(_("last item"), default=timezone.now, db_index=True)
     languages = models.JSONField(default=list)
-    item_count = models.PositiveIntegerField(_("items"), default=0)
-    source_count = models.PositiveIntegerField(_("sources"), default=0)
+    item_count = models.PositiveIntegerField(pgettext_lazy("media", "items"), default=0)
+    source_count = models.PositiveIntegerField(pgettext_lazy("media", "sources"), default=0)
     risk = models.FloatField(_("risk"), default=0, db_index=True)
     regions = models.ManyToManyField(Region, blank=True, related_name="+")
     # Keys that join a later item to the story: place, group and entity keys (``stories``).
@@ -153,8 +154,8 @@ class Story(models.Model):
 
     class Meta:
         ordering = ["-last_item_at", "-id"]
-        verbose_name = _("story")
-        verbose_name_plural = _("stories")
+        verbose_name = pgettext_lazy("media", "story")
+        verbose_name_plural = pgettext_lazy("media", "stories")
 
     def __str__(self) -> str:
         return self.title
@@ -193,6 +194,11 @@ class RiskModel(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_risk_model"
+            )
+        ]
         verbose_name = _("risk model")
         verbose_name_plural = _("risk models")
 
@@ -241,8 +247,8 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        verbose_name = _("item")
-        verbose_name_plural = _("items")
+        verbose_name = pgettext_lazy("media", "item")
+        verbose_name_plural = pgettext_lazy("media", "items")
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="item_once_per_source")
         ]
@@ -260,6 +266,7 @@ class ItemPlace(models.Model):
     class Via(models.TextChoices):
         TEXT = "text", _("named in the text")
         SOURCE = "source", _("the source's home region")
+        HAND = "hand", _("given by hand")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="places")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
@@ -288,7 +295,7 @@ class ItemGroup(models.Model):
 class ItemEntity(models.Model):
     class Kind(models.TextChoices):
         PERSON = "PER", _("person")
-        ORGANISATION = "ORG", _("organisation")
+        ORGANISATION = "ORG", pgettext_lazy("media", "organisation")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="entities")
     kind = models.CharField(max_length=3, choices=Kind.choices)
@@ -442,9 +449,9 @@ class AlertStep(models.Model):
         ESCALATE = "escalate", _("escalated to the national level")
 
     class Action(models.TextChoices):
-        MEETING = "meeting", _("meeting")
+        MEETING = "meeting", pgettext_lazy("alert action", "meeting")
         STATEMENT = "statement", _("public statement")
-        MEDIATION = "mediation", _("mediation")
+        MEDIATION = "mediation", pgettext_lazy("alert action", "mediation")
         REFERRAL = "referral", _("referral to a state body")
         OTHER = "other", pgettext_lazy("action", "other")
 

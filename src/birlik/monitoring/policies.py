@@ -74,8 +74,10 @@ def covers_region(user: Any, region_id: int | None, roles: frozenset[str] = READ
 def reads_media(user: Any, obj: Any = None) -> bool:
     if not has_role(user, READERS):
         return False
+    if obj is None:
+        return True
     regions = regions_of(user)
-    if obj is None or regions is None:
+    if regions is None:
         return True
     region_ids = getattr(obj, "region_ids", None)
     if region_ids is None:

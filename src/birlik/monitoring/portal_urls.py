@@ -1,6 +1,10 @@
-"""Placeholder: filled in by this change."""
+"""The public media-coverage figures, mounted at /<lang>/media/: aggregates only."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from . import portal_views
 
 app_name = "monitoring_portal"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", portal_views.coverage, name="coverage"),
+]

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from birlik.access import policies
@@ -180,6 +180,9 @@ def dimension_names() -> dict[str, str]:
         "dispute_kind": _("kind of dispute"),
         "mediation_outcome": _("outcome of mediation"),
         "mediation_centre": _("mediation centre"),
+        "club_kind": _("kind of publication"),
+        "media_language": pgettext("dimension", "language"),
+        "alert_topic": _("topic of the alert"),
     }
 
 
@@ -205,8 +208,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "description": item.description,
             "dimensions": [str(dimension_labels.get(dim, dim)) for dim in item.dimensions],
         }
-        for item in kpi.indicators()
-        if item.public
+        for item in kpi.public_indicators()
     ]
     return render(request, "reports/catalogue.html", {"items": items})
 

@@ -86,6 +86,13 @@ def sections(user: Any) -> list[Section]:
             _url("charity:projects"),
             _url("charity:requests"),
         )
+    monitoring = _url("monitoring:dashboard")
+    if can(user, "monitoring.view_items"):
+        add("monitoring", pgettext("workspace menu", "Early warning"), monitoring)
+    elif can(user, "monitoring.view_alerts"):
+        add("monitoring", pgettext("workspace menu", "Alerts"), _url("monitoring:alerts"))
+    elif can(user, "monitoring.view_club"):
+        add("monitoring", pgettext("workspace menu", "Journalists' club"), _url("monitoring:club"))
     if can(user, "reports.view_dashboard"):
         add("dashboard", pgettext("workspace menu", "Dashboards"), _url("reports:dashboard"))
     if can(user, "reports.view_plans"):

@@ -31,6 +31,10 @@ COUNT, PERCENT, MONEY, DAYS = "count", "percent", "money", "days"
 # Closed mediation cases that ended in an agreement, in full or in part: the rows of
 # ``mediation.closed`` with a settled outcome (the numerator of ``mediation.settled_share``).
 SETTLED = "mediation.settled"
+# The journalists' club's output (``monitoring.club_publications``) and its rows of each kind
+# of publication, by the codes of ``monitoring.models.ClubPublication.Kind``.
+CLUB = "monitoring.club_publications"
+CLUB_KINDS = ("publication", "tv", "social")
 
 Chart = tuple[str, str, bool]  # title, SVG, whether it is the map
 
@@ -163,6 +167,12 @@ def totals(dashboard: dict[str, Any]) -> dict[str, float | None]:
             for row in closed["rows"]
             if row.get("mediation_outcome") in MediationCase.SETTLED
         )
+    club = figure_of(dashboard, CLUB)
+    if club is not None:
+        for code in CLUB_KINDS:
+            result[f"{CLUB}.{code}"] = sum(
+                row["value"] for row in club["rows"] if row.get("club_kind") == code
+            )
     return result
 
 
@@ -231,6 +241,11 @@ MEMBERS = Spec(
     pgettext_lazy("figure of the annual report", "Members"),
     plan_keys=("registry.members_by_region",),
 )
+
+CLUB_OUTPUT = Spec(CLUB, gettext_lazy("Publications, TV stories and posts of the club"))
+CLUB_PUBLICATIONS = Spec(f"{CLUB}.publication", gettext_lazy("Publications of the club"))
+CLUB_TV = Spec(f"{CLUB}.tv", gettext_lazy("TV stories of the club"))
+CLUB_POSTS = Spec(f"{CLUB}.social", gettext_lazy("Social-media posts of the club"))
 
 # The year at a glance, in this order.
 HEADLINE = (
@@ -304,6 +319,7 @@ DIRECTION_MEASURES: dict[str, tuple[Spec, ...]] = {
         Spec("charity.requests_received"),
         Spec("charity.requests_delivered"),
     ),
+    "club": (CLUB_OUTPUT, CLUB_PUBLICATIONS, CLUB_TV, CLUB_POSTS),
 }
 
 
@@ -522,6 +538,48 @@ def _charity_text(content: ReportContent) -> tuple[list[str], list[str]]:
     return summary, details
 
 
+def _club_text(content: ReportContent) -> tuple[list[str], list[str]]:
+    get = content.totals.get
+    output = get(CLUB) or 0
+    if not output:
+        return [
+            _("No publication of the journalists' club was registered in %(year)s.")
+            % {"year": content.year}
+        ], []
+    summary = [
+        ngettext(
+            "In %(year)s the members and partner media of the APK Journalists' Club released "
+            "%(count)s publication, TV story or social-media post.",
+            "In %(year)s the members and partner media of the APK Journalists' Club released "
+            "%(count)s publications, TV stories and social-media posts.",
+            _int(output),
+        )
+        % {"year": content.year, "count": count_text(output)},
+        _(
+            "Of them, %(publications)s were publications, %(tv)s TV stories and %(posts)s "
+            "social-media posts."
+        )
+        % {
+            "publications": count_text(get(f"{CLUB}.publication") or 0),
+            "tv": count_text(get(f"{CLUB}.tv") or 0),
+            "posts": count_text(get(f"{CLUB}.social") or 0),
+        },
+    ]
+    details = []
+    figure = figure_of(content.main.dashboard, CLUB) or {"rows": []}
+    # The output about one region (rows about the whole country left aside).
+    regional = {"rows": [row for row in figure["rows"] if row.get("region") != "none"]}
+    by_region = _rows_by(regional, "region")
+    if content.main.region is None and by_region:
+        name, value = max(by_region, key=lambda pair: pair[1])
+        details.append(
+            _("Most of the club's output was about %(region)s (%(count)s).")
+            % {"region": name, "count": count_text(value)}
+        )
+    details.append(_("The club's media trainings are counted with the events."))
+    return summary, details
+
+
 def _plan_sentences(measures: list[Measure], year: int) -> list[str]:
     return [
         _("%(figure)s: the plan for %(year)s is %(target)s, %(share)s done.")
@@ -537,13 +595,15 @@ def _plan_sentences(measures: list[Measure], year: int) -> list[str]:
 
 
 def directions(content: ReportContent, *, with_charts: bool = True) -> list[Direction]:
-    """The report's sections, in order: the network, events, appeals, mediation, charity."""
+    """The report's sections, in order: the network, events, appeals, mediation, charity,
+    the journalists' club."""
     titles = {
         "registry": _("The network of the Assembly"),
         "events": _("Events"),
         "appeals": _("Citizens' appeals and proposals"),
         "mediation": _("Mediation"),
         "charity": _("Charity"),
+        "club": _("The journalists' club and the media"),
     }
     texts: dict[str, Callable[[ReportContent], tuple[list[str], list[str]]]] = {
         "registry": lambda c: (_registry_text(c), []),
@@ -551,6 +611,7 @@ def directions(content: ReportContent, *, with_charts: bool = True) -> list[Dire
         "appeals": _appeals_text,
         "mediation": _mediation_text,
         "charity": _charity_text,
+        "club": _club_text,
     }
     result = []
     for code, specs in DIRECTION_MEASURES.items():
@@ -642,6 +703,8 @@ def direction_charts(code: str, content: ReportContent) -> list[Chart]:
         return _bar(content, "mediation.closed", "mediation_outcome")
     if code == "charity":
         return _bar(content, "charity.projects_by_category", "charity_category")
+    if code == "club":
+        return _bar(content, CLUB, "club_kind")
     return []
 
 

@@ -247,9 +247,7 @@ def _indicator_rows(context: Context) -> list[tuple[Any, ...]]:
         period = kpi.Period.year(year)
         for region in regions:
             scope = region.iso if region is not None else NATIONAL
-            for item in kpi.indicators():
-                if not item.public:
-                    continue
+            for item in kpi.public_indicators():
                 computed = item.compute(period, region)
                 dims = list(item.dimensions)
                 total = kpi.total_of(item, computed)
@@ -297,7 +295,7 @@ def _indicators_of(prefix: str) -> Callable[[Context], Iterator[tuple[Any, ...]]
 
 
 def _catalogue(_context: Context) -> Iterator[tuple[Any, ...]]:
-    items = kpi.indicators()
+    items = kpi.public_indicators()
     texts: dict[str, dict[str, tuple[str, str, str]]] = {}
     for lang in LANGS:
         with translation.override(lang):
