@@ -41,6 +41,9 @@ AMBIGUOUS = frozenset(
 # here, or given a context.
 REVIEWED_UNIVERSAL = frozenset(
     {
+        # names of channels and products, the same in every sentence
+        "SMS",
+        "Telegram",
         # actions, buttons, menus and headings
         "Action",
         "Actions",

@@ -337,6 +337,33 @@ EVENT_REPORT_DAYS = int(os.environ.get("EVENT_REPORT_DAYS", "5"))
 EVENT_CHECK_IN_OPENS_MINUTES = int(os.environ.get("EVENT_CHECK_IN_OPENS_MINUTES", "120"))
 EVENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("EVENT_ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
 
+# --- Early warning (media monitoring) -------------------------------------------------------
+# Hours a routed alert has to be acknowledged before it escalates to the national level.
+MONITORING_ACK_HOURS = float(os.environ.get("MONITORING_ACK_HOURS", "2"))
+# Days collected items are kept when a source sets none (items of an alert or labelled stay).
+MONITORING_RETENTION_DAYS = int(os.environ.get("MONITORING_RETENTION_DAYS", "365"))
+# Politeness: seconds between two requests to one host; timeouts; the largest page read.
+MONITORING_HOST_INTERVAL_SECONDS = float(os.environ.get("MONITORING_HOST_INTERVAL_SECONDS", "2"))
+MONITORING_CONNECT_TIMEOUT = float(os.environ.get("MONITORING_CONNECT_TIMEOUT", "5"))
+MONITORING_READ_TIMEOUT = float(os.environ.get("MONITORING_READ_TIMEOUT", "15"))
+MONITORING_MAX_BYTES = int(os.environ.get("MONITORING_MAX_BYTES", str(5 * 1024 * 1024)))
+# Sources never read private, loopback or link-local addresses unless this is on (tests).
+MONITORING_ALLOW_PRIVATE_HOSTS = env_bool("MONITORING_ALLOW_PRIVATE_HOSTS")
+# Sources fetched per minute's tick, and items read per processing batch.
+MONITORING_FETCHES_PER_TICK = int(os.environ.get("MONITORING_FETCHES_PER_TICK", "50"))
+MONITORING_BATCH_SIZE = int(os.environ.get("MONITORING_BATCH_SIZE", "500"))
+# Weights of media, appeals and mediation in the regional tension index.
+try:
+    MONITORING_TENSION_WEIGHTS = tuple(
+        float(part) for part in env_list("MONITORING_TENSION_WEIGHTS", "0.5,0.3,0.2")
+    )
+except ValueError:
+    MONITORING_TENSION_WEIGHTS = ()
+if len(MONITORING_TENSION_WEIGHTS) != 3 or min(MONITORING_TENSION_WEIGHTS) < 0:
+    raise ImproperlyConfigured(
+        "MONITORING_TENSION_WEIGHTS must be three numbers of 0 or more, e.g. 0.5,0.3,0.2."
+    )
+
 # --- Figures on dashboards may lag writes by this many seconds (0 = always fresh).
 BIRLIK_FIGURES_MAX_STALE = float(os.environ.get("BIRLIK_FIGURES_MAX_STALE", "30"))
 # --- Generated annual reports and open data releases (never served directly).

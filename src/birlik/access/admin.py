@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import policies
-from .models import AuditEntry, Grant, Role, User
+from .models import AlertChannel, AuditEntry, Grant, Role, User
 from .services import account_path, audit_read, audit_record, diff, snapshot
 
 NEVER_AUDITED = frozenset({"password", "iin_digest", "search_text", "path", "depth", "numchild"})
@@ -119,13 +122,34 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
 
+class BirlikUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
+    """The account as the admin edits it; the channels for alerts as a checkbox group."""
+
+    alert_channels = forms.MultipleChoiceField(
+        label=_("Channels for alerts"),
+        choices=AlertChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A ticked channel without its address sends the alert by e-mail."),
+        error_messages={"required": _("Choose at least one of: e-mail, SMS, Telegram.")},
+    )
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
 @admin.register(User)
 class BirlikUserAdmin(AuditedAdmin, UserAdmin):
+    form = BirlikUserChangeForm
     list_display = ("username", "full_name", "email", "language", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "email", "language")}),
+        (
+            pgettext_lazy("early warning", "Alerts"),
+            {"fields": ("alert_channels", "phone", "telegram_chat_id")},
+        ),
         (
             _("Access"),
             {

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from birlik.core.cleaning import normalise_phone
 from birlik.core.collation import sort_key
 
-from .models import AuditEntry, Role, User
+from .models import AlertChannel, AuditEntry, Role, User, validate_telegram_chat_id
+from .services import alert_channel_problems
 
 TOKEN_VALIDATOR = RegexValidator(r"^\d{6}$", _("Enter the 6 digits shown by your app."))
 
@@ -256,6 +258,70 @@ class AuditFilterForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     language = forms.ChoiceField(label=_("Language of the interface"), choices=settings.LANGUAGES)
+
+
+class AlertChannelsForm(forms.Form):
+    """How alerts reach the person: the channels, and the address each one needs."""
+
+    alert_channels = forms.MultipleChoiceField(
+        label=_("Send me alerts by"),
+        choices=AlertChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one of: e-mail, SMS, Telegram.")},
+    )
+    phone = forms.CharField(
+        label=_("Phone for SMS"),
+        max_length=40,
+        required=False,
+        help_text=_("A Kazakhstan number, e.g. +7 701 234 56 78."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    telegram_chat_id = forms.CharField(
+        label=_("Telegram chat id"),
+        max_length=40,
+        required=False,
+        validators=[validate_telegram_chat_id],
+        help_text=_(
+            "The number of your chat with the Assembly's Telegram bot, e.g. 123456789. "
+            "Ask your administrator if you do not know it."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.email:
+            self.fields["alert_channels"].help_text = _(
+                "E-mail goes to %(email)s; your administrator changes this address."
+            ) % {"email": user.email}
+        else:
+            self.fields["alert_channels"].help_text = _(
+                "Your account has no e-mail address; your administrator can add one."
+            )
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data["phone"]).strip()
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        candidate = User(
+            email=self.user.email,
+            phone=data.get("phone", ""),
+            telegram_chat_id=data.get("telegram_chat_id", ""),
+        )
+        problems = alert_channel_problems(user=candidate, channels=data.get("alert_channels", []))
+        for field, message in problems.items():
+            target = field if field in self.fields else "alert_channels"
+            if not self.has_error(target):
+                self.add_error(target, message)
+        return data
 
 
 class PasswordChangeForm(forms.Form):

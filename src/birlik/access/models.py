@@ -2,16 +2,63 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from birlik.core.cleaning import normalise_phone
+
+
+class AlertChannel(models.TextChoices):
+    """How an alert reaches a member of staff (the outbox's channels of the same names)."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+def default_alert_channels() -> list[str]:
+    return [AlertChannel.EMAIL.value]
+
+
+def validate_phone(value: str) -> None:
+    """A Kazakhstan number in any usual form (``core.cleaning.normalise_phone``)."""
+    try:
+        normalise_phone(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="invalid") from None
+
+
+# The Telegram Bot API sends to a chat by its number: a person's chat is positive, a group's
+# negative (-100… for a supergroup). Public @names reach channels only, never a person.
+validate_telegram_chat_id = RegexValidator(
+    r"^-?[1-9]\d{0,19}\Z",
+    _("A Telegram chat id is a number, e.g. 123456789 (a group's starts with a minus)."),
+)
+
+
+def validate_alert_channels(value: object) -> None:
+    """A non-empty list of known channels, each once."""
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(channel, str) for channel in value)
+        or len(set(value)) != len(value)
+        or not set(value) <= set(AlertChannel.values)
+    ):
+        raise ValidationError(
+            _("Choose at least one of: e-mail, SMS, Telegram."), code="invalid_channels"
+        )
 
 
 class User(AbstractUser):
@@ -22,6 +69,25 @@ class User(AbstractUser):
         choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")],
         default="kk",
     )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("For alerts by SMS, e.g. +7 701 234 56 78."),
+    )
+    telegram_chat_id = models.CharField(
+        _("Telegram chat id"),
+        max_length=40,
+        blank=True,
+        validators=[validate_telegram_chat_id],
+        help_text=_("For alerts by Telegram: the number of the chat with the Assembly's bot."),
+    )
+    alert_channels = models.JSONField(
+        _("channels for alerts"),
+        default=default_alert_channels,
+        validators=[validate_alert_channels],
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -29,6 +95,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.phone:
+            with contextlib.suppress(ValueError):  # reported by the field's validator
+                self.phone = normalise_phone(self.phone)
+
+    def alert_address(self, channel: str) -> str:
+        """Where ``channel`` reaches this person, or "" when the account keeps no address."""
+        addresses: dict[str, str] = {
+            AlertChannel.EMAIL.value: self.email,
+            AlertChannel.SMS.value: self.phone,
+            AlertChannel.TELEGRAM.value: self.telegram_chat_id,
+        }
+        return (addresses.get(channel) or "").strip()
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         """Birlik's permissions are ``rules`` predicates, and a superuser obeys them too.

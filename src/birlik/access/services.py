@@ -13,10 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from birlik.core.cleaning import normalise_phone
 from birlik.core.errors import DomainError
 
 from . import policies
 from .models import (
+    AlertChannel,
     AuditEntry,
     Grant,
     GrantRequest,
@@ -25,6 +27,8 @@ from .models import (
     Role,
     User,
     recovery_digest,
+    validate_alert_channels,
+    validate_telegram_chat_id,
 )
 
 RECOVERY_CODES = 10
@@ -419,6 +423,98 @@ def user_update_profile(*, actor: User, user: User, full_name: str, language: st
             organisation_path=account_path(user),
             changes=changes,
         )
+    return user
+
+
+ALERT_CONTACT_FIELDS = ["phone", "telegram_chat_id", "alert_channels"]
+# The field that holds each channel's address: where a missing address is reported.
+ALERT_ADDRESS_FIELDS = {
+    AlertChannel.EMAIL.value: "email",
+    AlertChannel.SMS.value: "phone",
+    AlertChannel.TELEGRAM.value: "telegram_chat_id",
+}
+
+
+def alert_channel_problems(*, user: User, channels: list[str]) -> dict[str, str]:
+    """The address field → message for each chosen channel the account keeps no address for.
+
+    ``user`` carries the addresses as they will be saved. Read by the profile form, to show
+    every problem at once, and by ``user_update_alert_channels``, which trusts no caller.
+    """
+    messages = {
+        AlertChannel.EMAIL.value: _(
+            "Your account has no e-mail address: ask your administrator to add one, or choose "
+            "SMS or Telegram."
+        ),
+        AlertChannel.SMS.value: _("Alerts by SMS need your phone number: give it, or untick SMS."),
+        AlertChannel.TELEGRAM.value: _(
+            "Alerts by Telegram need your Telegram chat id: give it, or untick Telegram."
+        ),
+    }
+    return {
+        ALERT_ADDRESS_FIELDS[channel]: str(messages[channel])
+        for channel in channels
+        if channel in messages and not user.alert_address(channel)
+    }
+
+
+def _alert_contact_check(user: User) -> None:
+    """Normalise the phone, then refuse a malformed address or a channel without its address."""
+    from django.core.exceptions import ValidationError
+
+    user.phone = user.phone.strip()
+    user.telegram_chat_id = user.telegram_chat_id.strip()
+    try:
+        if user.phone:
+            user.phone = normalise_phone(user.phone)
+        if user.telegram_chat_id:
+            validate_telegram_chat_id(user.telegram_chat_id)
+    except ValueError as error:
+        raise AccessError(str(error), field="phone") from None
+    except ValidationError as error:
+        raise AccessError(" ".join(error.messages), field="telegram_chat_id") from None
+    try:
+        validate_alert_channels(user.alert_channels)
+    except ValidationError as error:
+        raise AccessError(" ".join(error.messages), field="alert_channels") from None
+    problems = alert_channel_problems(user=user, channels=user.alert_channels)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise AccessError(message, field=field)
+
+
+@transaction.atomic
+def user_update_alert_channels(
+    *, actor: User, user: User, phone: str, telegram_chat_id: str, alert_channels: list[str]
+) -> User:
+    """People choose how alerts reach them — e-mail, SMS, Telegram, at least one — and give
+    the address each chosen channel needs; only their own account; audited."""
+    if actor.pk != user.pk:
+        raise AccessError(_("You may change only your own account here."))
+    # A locked copy: a refused change leaves the caller's object as stored.
+    target = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(target, ALERT_CONTACT_FIELDS)
+    target.phone = phone
+    target.telegram_chat_id = telegram_chat_id
+    # Kept in the order the channels are offered, so that re-saving the same choice is no change.
+    target.alert_channels = [value for value in AlertChannel.values if value in alert_channels]
+    if len(target.alert_channels) != len(set(alert_channels)):
+        raise AccessError(
+            _("Choose at least one of: e-mail, SMS, Telegram."), field="alert_channels"
+        )
+    _alert_contact_check(target)
+    target.save(update_fields=ALERT_CONTACT_FIELDS)
+    changes = diff(before, snapshot(target, ALERT_CONTACT_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=target,
+            organisation_path=account_path(target),
+            changes=changes,
+        )
+    for name in ALERT_CONTACT_FIELDS:
+        setattr(user, name, getattr(target, name))
     return user
 
 

@@ -44,6 +44,7 @@ from birlik.registry.models import Organisation
 from . import policies, services
 from .forms import (
     TYPE_LABELS,
+    AlertChannelsForm,
     AuditFilterForm,
     BodyLookupForm,
     GrantExistingForm,
@@ -723,15 +724,53 @@ def audit(request: HttpRequest) -> HttpResponse:
 # --- My account ---------------------------------------------------------------------------
 
 
+PROFILE_ALERTS_PART = "alerts"
+
+
+def _alert_channels_saved(request: HttpRequest, user: User, form: AlertChannelsForm) -> bool:
+    """Save the channels for alerts; False (errors on the form) when a rule is broken."""
+    try:
+        services.user_update_alert_channels(
+            actor=user,
+            user=user,
+            phone=form.cleaned_data["phone"],
+            telegram_chat_id=form.cleaned_data["telegram_chat_id"],
+            alert_channels=form.cleaned_data["alert_channels"],
+        )
+    except services.AccessError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False
+    messages.success(request, _("Your channels for alerts have been saved."))
+    return True
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
+    # The page holds two forms; the hidden "part" says which one was sent.
+    posted = request.POST if request.method == "POST" else None
+    alerts_posted = posted is not None and posted.get("part") == PROFILE_ALERTS_PART
+    channels_form = AlertChannelsForm(
+        posted if alerts_posted else None,
+        user=user,
+        initial={
+            "alert_channels": user.alert_channels,
+            "phone": user.phone,
+            "telegram_chat_id": user.telegram_chat_id,
+        },
+    )
+    if (
+        alerts_posted
+        and channels_form.is_valid()
+        and _alert_channels_saved(request, user, channels_form)
+    ):
+        return redirect("access:profile")
     form = ProfileForm(
-        request.POST if request.method == "POST" else None,
+        None if alerts_posted else posted,
         initial={"full_name": user.full_name, "language": user.language},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not alerts_posted and form.is_valid():
         language = form.cleaned_data["language"]
         try:
             services.user_update_profile(
@@ -756,6 +795,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "access/profile.html",
         {
             "form": form,
+            "channels_form": channels_form,
+            "alerts_part": PROFILE_ALERTS_PART,
             "own_grants": own_grants,
             "own_pending": own_pending,
             "codes_left": services.recovery_codes_left(user),

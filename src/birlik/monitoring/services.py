@@ -1445,26 +1445,59 @@ def _alert_notice_text(alert: Alert, what: str) -> tuple[str, str]:
     return subject, text % values
 
 
+# SMS and Telegram carry the title cut to this many characters, the region and the link: an
+# SMS in Cyrillic holds 70 characters a part, and a phone's lock screen shows two lines.
+ALERT_SHORT_TITLE = 80
+
+
+def _alert_short_text(alert: Alert, what: str) -> str:
+    """The SMS and Telegram text in the active language: title, region and link only."""
+    title = alert.title
+    if len(title) > ALERT_SHORT_TITLE:
+        title = title[: ALERT_SHORT_TITLE - 1].rstrip() + "…"
+    values = {"region": alert.region.name, "title": title, "url": alert_url(alert)}
+    if what == "escalate":
+        return _("Alert not acknowledged in time, %(region)s: %(title)s %(url)s") % values
+    return _("Early warning, %(region)s: %(title)s %(url)s") % values
+
+
+def _alert_addresses(user: User) -> list[tuple[str, str]]:
+    """(channel, address) for each channel the user chose for alerts; a chosen channel whose
+    address the account lacks falls back to e-mail, so that no alert is lost for a missing
+    number. E-mail is sent once however many channels fall back to it."""
+    chosen = user.alert_channels if isinstance(user.alert_channels, list) else []
+    found: dict[str, str] = {}
+    for wanted in chosen or [Notice.Channel.EMAIL.value]:
+        channel, address = str(wanted), user.alert_address(str(wanted))
+        if not address:
+            channel, address = Notice.Channel.EMAIL.value, user.email.strip()
+        if address:
+            found.setdefault(channel, address)
+    return list(found.items())
+
+
 def _alert_notify(alert: Alert, users: list[User], what: str, path: str) -> int:
-    """Queue the notice to each user in their language, by e-mail: the only address Birlik
-    keeps for a member of staff (``User.email``, as the staff digest uses)."""
+    """Queue the notice to each user in their language by every channel they chose for alerts
+    (``User.alert_channels``): e-mail in full, SMS and Telegram short; one notice per channel,
+    keyed ``alert:<id>:<step><user>:<channel>`` so that a retry never sends it twice."""
     queued = 0
+    step = "" if what == "raised" else f"{what}:"
     for user in users:
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
             subject, body = _alert_notice_text(alert, what)
-        step = "" if what == "raised" else f"{what}:"
-        channel = Notice.Channel.EMAIL.value
-        notice = notice_queue(
-            channel=channel,
-            recipient=user.email,
-            subject=subject,
-            body=body,
-            key=f"alert:{alert.pk}:{step}{user.pk}:{channel}",
-            language=language,
-            organisation_path=path,
-        )
-        queued += notice is not None
+            short = _alert_short_text(alert, what)
+        for channel, address in _alert_addresses(user):
+            notice = notice_queue(
+                channel=channel,
+                recipient=address,
+                subject=subject,
+                body=body if channel == Notice.Channel.EMAIL else short,
+                key=f"alert:{alert.pk}:{step}{user.pk}:{channel}",
+                language=language,
+                organisation_path=path,
+            )
+            queued += notice is not None
     return queued
 
 
