@@ -16,6 +16,7 @@ from birlik.geo.models import District, Region
 from birlik.registry.models import EthnicGroup
 
 from .models import RISK_TOPICS, Alert, AlertRule, AlertStep, Topic
+from .services import ALERT_RULE_FIELDS
 
 RISK_TOPIC_CHOICES = [(code, label) for code, label in Topic.choices if code in RISK_TOPICS]
 
@@ -90,18 +91,7 @@ class AlertRuleForm(forms.ModelForm):
 
     class Meta:
         model = AlertRule
-        fields = [
-            "name",
-            "kind",
-            "topic",
-            "threshold",
-            "growth_factor",
-            "min_per_hour",
-            "region",
-            "district",
-            "ethnic_group",
-            "enabled",
-        ]
+        fields = list(ALERT_RULE_FIELDS)  # the fields the service audits
         field_classes = {"district": DistrictChoice}
         # Scores and factors are typed as the reader writes numbers: «0,7» in kk and ru.
         localized_fields = ("threshold", "growth_factor")
