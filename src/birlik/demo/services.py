@@ -38,6 +38,7 @@ from birlik.registry.models import (
 from . import charity as demo_charity
 from . import hours as demo_hours
 from . import mediation as demo_mediation
+from . import monitoring as demo_monitoring
 from . import plans as demo_plans
 from .appeals import demo_appeals_seed
 from .events import demo_events_seed
@@ -337,12 +338,16 @@ def _add_appeals(*, scale: float, seed: int) -> bool:
 
 
 def _seed_later_steps(*, scale: float, seed: int, progress: bool) -> dict[str, int]:
-    """Mediation, charity, the national plan and opening hours: each adds its records once."""
+    """Mediation, charity, the national plan, opening hours and early warning's media: each
+    adds its records once."""
     added: dict[str, int] = {}
     added.update(demo_mediation.demo_mediation_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_charity.demo_charity_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_plans.demo_plans_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_hours.demo_hours_seed(seed=seed))
+    # A year of generated media items (processed by the worker's pipeline), labels and the
+    # journalists' club's output.
+    added.update(demo_monitoring.demo_monitoring_seed(scale=scale, seed=seed, progress=progress))
     return added
 
 
