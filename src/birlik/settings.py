@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "birlik.appeals",
     "birlik.mediation",
     "birlik.charity",
+    "birlik.surveys",
     "birlik.monitoring",
     "birlik.reports",
     "birlik.reports.documents",
