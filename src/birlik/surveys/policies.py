@@ -10,9 +10,10 @@ Surveys
 - Responses are anonymous; still only researchers covering the survey's body list them.
 
 The expert council
-- Council staff: staff of a scientific-expert council or regional expert group keep its
-  research plans, studies and recommendations; national administrators and analysts holding
-  their role on the whole network read all of them, national administrators act on them.
+- Council staff: staff of a scientific-expert council or regional expert group (or of a body
+  above it: the region's coordinator) keep its research plans, studies and recommendations;
+  national administrators and analysts holding their role on the whole network read all of
+  them, national administrators act on them.
 - A study is approved by a second person: council staff or a national administrator who did
   not draft it.
 - A recommendation to an Assembly body is answered by that body's staff; an answer from a
@@ -168,18 +169,22 @@ def response_scope(user: Any) -> Q:
 
 
 def council_paths(user: Any) -> list[str]:
-    """Paths of the councils and expert groups on which the user holds a staff role."""
+    """Paths of the councils and expert groups inside the subtrees where the user holds a staff
+    role (their own council, or a coordinator's region's expert group)."""
     if not _signed_in(user):
         return []
     if not hasattr(user, "_birlik_council_paths"):
         from birlik.registry.models import Organisation
 
-        ids = [g.organisation_id for g in grants_of(user) if g.role in STAFF_ROLES]
-        user._birlik_council_paths = sorted(
-            Organisation.objects.filter(pk__in=ids, kind__code__in=COUNCIL_KINDS).values_list(
-                "path", flat=True
+        paths = roots(user, STAFF_ROLES)
+        found: list[str] = []
+        if paths:
+            found = sorted(
+                Organisation.objects.filter(prefix_q("path", paths))
+                .filter(kind__code__in=COUNCIL_KINDS)
+                .values_list("path", flat=True)
             )
-        )
+        user._birlik_council_paths = found
     return list(user._birlik_council_paths)
 
 
