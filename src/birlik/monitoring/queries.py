@@ -1,7 +1,4 @@
-"""Every read rule of early warning: which items, stories, alerts and figures, in what order.
-
-Helpers editing this file concurrently: add code only under your own section header, with an
-edit that replaces or follows the header line; never rewrite the file whole."""
+"""Every read rule of early warning: which items, stories, alerts and figures, in what order."""
 
 from __future__ import annotations
 
