@@ -386,6 +386,7 @@ RATE_EVENT_REGISTRATIONS = os.environ.get("RATE_EVENT_REGISTRATIONS", "20/h")
 RATE_MEDIATION_REQUESTS = os.environ.get("RATE_MEDIATION_REQUESTS", "10/h")
 RATE_CHARITY_REQUESTS = os.environ.get("RATE_CHARITY_REQUESTS", "10/h")
 RATE_CHARITY_PLEDGES = os.environ.get("RATE_CHARITY_PLEDGES", "20/h")
+RATE_SURVEY_RESPONSES = os.environ.get("RATE_SURVEY_RESPONSES", "10/h")
 # IIN look-ups per staff user and hour (imports, registering a person, changing an IIN): a
 # birth date leaves ~10,000 candidate IINs, so matching must not work as a search.
 IIN_MATCHES_PER_HOUR = int(os.environ.get("IIN_MATCHES_PER_HOUR", "20"))
@@ -422,3 +423,42 @@ SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if not SITE_URL and not PRODUCTION:
     SITE_URL = _local_site_url()
 BIRLIK_PAGE_SIZE = 25
+
+
+# Surveys (stats): the default sex × age margins a new margin set starts from — shares of the
+# adult population (18+) by sex and age group, keyed "female:18-29" … "male:60+". The default
+# is illustrative, close to the Bureau of National Statistics' adult structure; set
+# SURVEY_SEX_AGE_SHARES (JSON, the eight keys, shares summing to 1) to the release in use.
+def _sex_age_shares(raw: str) -> dict[str, float]:
+    import json
+
+    keys = [
+        f"{sex}:{age}" for sex in ("female", "male") for age in ("18-29", "30-44", "45-59", "60+")
+    ]
+    try:
+        shares = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"SURVEY_SEX_AGE_SHARES is not valid JSON: {error}") from None
+    if not isinstance(shares, dict) or sorted(shares) != sorted(keys):
+        raise ImproperlyConfigured(
+            "SURVEY_SEX_AGE_SHARES must be a JSON object with exactly the keys " + ", ".join(keys)
+        )
+    if not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in shares.values()
+    ):
+        raise ImproperlyConfigured("SURVEY_SEX_AGE_SHARES: every share must be a number ≥ 0.")
+    if abs(sum(shares.values()) - 1) > 0.001:
+        raise ImproperlyConfigured(
+            f"SURVEY_SEX_AGE_SHARES: the shares sum to {sum(shares.values()):.4f}, not 1."
+        )
+    return {key: float(shares[key]) for key in keys}
+
+
+SURVEY_SEX_AGE_SHARES = _sex_age_shares(
+    os.environ.get(
+        "SURVEY_SEX_AGE_SHARES",
+        '{"female:18-29": 0.122, "female:30-44": 0.160, "female:45-59": 0.122, '
+        '"female:60+": 0.120, "male:18-29": 0.126, "male:30-44": 0.158, "male:45-59": 0.110, '
+        '"male:60+": 0.082}',
+    )
+)

@@ -62,7 +62,7 @@ class QuestionnaireVersion(models.Model):
         related_name="versions",
         verbose_name=_("questionnaire"),
     )
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(pgettext_lazy("questionnaire", "version"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -214,9 +214,9 @@ class MarginTarget(models.Model):
 
     margin_set = models.ForeignKey(MarginSet, on_delete=models.CASCADE, related_name="targets")
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
-    category = models.CharField(_("category"), max_length=60)
+    category = models.CharField(pgettext_lazy("survey margin", "category"), max_length=60)
     share = models.DecimalField(_("share"), max_digits=9, decimal_places=6)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(pgettext_lazy("statistics", "source"), max_length=300, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
 
     class Meta:
@@ -383,7 +383,7 @@ class Response(models.Model):
     device_digest = models.CharField(max_length=64, blank=True, editable=False)
     excluded = models.BooleanField(_("excluded from the analysis"), default=False)
     excluded_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
-    weight = models.FloatField(_("weight"), null=True, blank=True)
+    weight = models.FloatField(pgettext_lazy("survey", "weight"), null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -402,7 +402,7 @@ class Response(models.Model):
             models.Index(fields=["survey", "region"]),
             models.Index(fields=["survey", "device_digest"]),
         ]
-        verbose_name = _("response")
+        verbose_name = pgettext_lazy("survey", "response")
         verbose_name_plural = _("responses")
 
     def __str__(self) -> str:
@@ -546,7 +546,7 @@ class Study(models.Model):
         related_name="studies",
         verbose_name=_("survey"),
     )
-    report = models.FileField(_("report"), upload_to="studies/%Y/", blank=True)
+    report = models.FileField(pgettext_lazy("study", "report"), upload_to="studies/%Y/", blank=True)
     report_name = models.CharField(max_length=200, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     drafted_by = models.ForeignKey(

@@ -51,8 +51,11 @@ def _signed_in(user: Any) -> bool:
 
 
 def _org_path(obj: Any) -> str:
-    """The path of the body a survey record belongs to."""
-    for attr in ("organisation", "questionnaire", "survey", "version"):
+    """The path of the body a survey record belongs to (a body's own path for a body)."""
+    own = getattr(obj, "path", None)
+    if isinstance(own, str):
+        return own
+    for attr in ("organisation", "plan", "questionnaire", "survey", "version"):
         target = getattr(obj, attr, None)
         if target is None:
             continue
@@ -260,6 +263,8 @@ def study_scope(user: Any) -> Q:
 
 @scope_rule("surveys.Recommendation")
 def recommendation_scope(user: Any) -> Q:
+    if national(user, NATIONAL_READERS):
+        return Q()  # (an empty Q() | x would narrow to x)
     q = _council_q(user, "organisation__path")
     paths = roots(user, STAFF_ROLES)
     if paths:

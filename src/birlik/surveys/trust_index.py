@@ -139,3 +139,55 @@ def score(answers: Mapping[str, Any]) -> float | None:
     if len(values) < MIN_ANSWERED:
         return None
     return 100.0 * sum(values) / (len(values) * (SCALE_MAX - SCALE_MIN))
+
+
+# --- Reliability (stats): the method note of each wave -----------------------------------------
+
+ALPHA_ACCEPTABLE = 0.7  # below it the method note says the items hang together poorly
+
+
+def cronbach_alpha(items: Any) -> float | None:
+    """Cronbach's α of an (respondents × items) array of complete answers:
+    ``k/(k−1) × (1 − Σ var(item) / var(sum))``; None with fewer than two respondents or items,
+    or no variance."""
+    import numpy as np
+
+    data = np.asarray(items, dtype=float)
+    if data.ndim != 2 or data.shape[0] < 2 or data.shape[1] < 2:
+        return None
+    k = data.shape[1]
+    total_var = data.sum(axis=1).var(ddof=1)
+    if not total_var > 0:
+        return None
+    return float(k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total_var))
+
+
+def first_factor_loadings(items: Any, *, iterations: int = 100) -> list[float] | None:
+    """Loadings of the items on one common factor (principal-axis factoring of the correlation
+    matrix: communalities start at the squared multiple correlations and are iterated), signed
+    so that their sum is positive; None when the correlations cannot be computed."""
+    import numpy as np
+
+    data = np.asarray(items, dtype=float)
+    if data.ndim != 2 or data.shape[0] < 3 or data.shape[1] < 2:
+        return None
+    if not np.all(data.std(axis=0) > 0):
+        return None
+    corr = np.corrcoef(data, rowvar=False)
+    try:
+        communality = 1 - 1 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        communality = np.full(corr.shape[0], 0.5)
+    loadings = np.zeros(corr.shape[0])
+    for _step in range(iterations):
+        reduced = corr.copy()
+        np.fill_diagonal(reduced, communality)
+        values, vectors = np.linalg.eigh(reduced)
+        top = max(float(values[-1]), 0.0)
+        new = vectors[:, -1] * np.sqrt(top)
+        if np.allclose(new * np.sign(new.sum() or 1), loadings, atol=1e-6):
+            loadings = new * np.sign(new.sum() or 1)
+            break
+        loadings = new * np.sign(new.sum() or 1)
+        communality = np.clip(loadings**2, 0.0, 1.0)
+    return [round(float(v), 4) for v in loadings]
