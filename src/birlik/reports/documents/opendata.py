@@ -316,6 +316,87 @@ def _catalogue(_context: Context) -> Iterator[tuple[Any, ...]]:
         )
 
 
+# --- Surveys: published estimates ----------------------------------------------------------
+
+
+def _published_cells() -> Any:
+    """The cells of published surveys' latest weighting runs that may be shown: never a
+    suppressed one (too few respondents), never a response."""
+    from birlik.surveys.models import Estimate, Survey, WeightingRun
+
+    latest = WeightingRun.objects.filter(survey=OuterRef("pk")).order_by("-created_at", "-id")
+    runs = [
+        run_id
+        for run_id in Survey.objects.filter(public=True, status=Survey.Status.PUBLISHED)
+        .annotate(latest_run=Subquery(latest.values("pk")[:1]))
+        .values_list("latest_run", flat=True)
+        if run_id is not None
+    ]
+    return Estimate.objects.filter(run_id__in=runs, suppressed=False, value__isnull=False)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _survey_estimates(_context: Context) -> Iterator[tuple[Any, ...]]:
+    cells = _published_cells().order_by(
+        "run__survey__year",
+        "run__survey__wave",
+        "run__survey__slug",
+        "question",
+        "statistic",
+        "dimension",
+        "category",
+    )
+    for row in cells.values_list(
+        "run__survey__slug",
+        "run__survey__year",
+        "run__survey__wave",
+        "question",
+        "statistic",
+        "dimension",
+        "category",
+        "n",
+        "effective_n",
+        "value",
+        "low",
+        "high",
+        "caution",
+    ).iterator(chunk_size=2000):
+        yield (*row[:8], round(row[8], 1), *(_rounded(v) for v in row[9:12]), row[12])
+
+
+def _trust_index(_context: Context) -> Iterator[tuple[Any, ...]]:
+    from birlik.surveys.models import Estimate
+
+    cells = (
+        _published_cells()
+        .filter(
+            run__survey__is_trust_index=True,
+            question=Estimate.TRUST_INDEX,
+            statistic="mean",
+            dimension__in=("all", "region"),
+        )
+        .order_by(
+            "run__survey__year", "run__survey__wave", "run__survey__slug", "dimension", "category"
+        )
+    )
+    for slug, year, wave, dimension, category, value, low, high, n in cells.values_list(
+        "run__survey__slug",
+        "run__survey__year",
+        "run__survey__wave",
+        "dimension",
+        "category",
+        "value",
+        "low",
+        "high",
+        "n",
+    ).iterator(chunk_size=2000):
+        scope = NATIONAL if dimension == "all" else category
+        yield (slug, year, wave, scope, *(_rounded(v) for v in (value, low, high)), n)
+
+
 INDICATOR_FIELDS = (
     Field("year", "integer", _("Calendar year the figure is for.")),
     Field(
@@ -506,6 +587,92 @@ DATASETS: tuple[Dataset, ...] = (
         INDICATOR_FIELDS,
         _indicators_of("charity."),
         live=False,
+    ),
+    Dataset(
+        "survey_estimates",
+        pgettext_lazy("open data", "Survey results"),
+        _(
+            "Weighted estimates of the published surveys (the latest weighting of each wave): "
+            "every question's mean or shares, nationally and by region, ethnic group, age "
+            "group, sex, urban or rural and home language. Cells with too few respondents and "
+            "open answers are never published; no response is."
+        ),
+        (
+            Field("survey", "string", _("Code of the survey wave (its page address).")),
+            Field("year", "integer", _("Year of the wave.")),
+            Field("wave", "integer", _("Number of the wave within its year.")),
+            Field(
+                "question",
+                "string",
+                _(
+                    "Code of the question (a matrix row: code.row); TRUST_INDEX is the index "
+                    "of interethnic trust, TRUSTING the share with an index of 60 or more."
+                ),
+            ),
+            Field(
+                "statistic",
+                "string",
+                _("mean, or share:<option code> for the share who chose that answer"),
+            ),
+            Field(
+                "dimension",
+                "string",
+                _("all, region, ethnic_group, age_group, sex, settlement_type or home_language"),
+            ),
+            Field(
+                "category",
+                "string",
+                _(
+                    "Code within the breakdown: ISO 3166-2 code of a region, code of an ethnic "
+                    "group, an age group, female/male, urban/rural, a language; empty for all."
+                ),
+            ),
+            Field("n", "integer", _("Respondents in the cell (unweighted).")),
+            Field("effective_n", "number", _("Effective number of respondents after weighting.")),
+            Field(
+                "value",
+                "number",
+                _(
+                    "The estimate: a mean in the question's own scale (the index on 0–100), or "
+                    "a share as a proportion from 0 to 1."
+                ),
+            ),
+            Field("low", "number", _("Lower end of the confidence interval (95 %).")),
+            Field("high", "number", _("Upper end of the confidence interval (95 %).")),
+            Field(
+                "caution",
+                "boolean",
+                _("true when the cell has few respondents: read the value with caution."),
+            ),
+        ),
+        _survey_estimates,
+    ),
+    Dataset(
+        "trust_index",
+        _("Index of interethnic trust"),
+        _(
+            "The index of interethnic trust (0–100) of each published wave, over all its "
+            "respondents and by region, with its confidence interval (95 %). Regions with too "
+            "few respondents are left out."
+        ),
+        (
+            Field("survey", "string", _("Code of the survey wave (its page address).")),
+            Field("year", "integer", _("Year of the wave.")),
+            Field("wave", "integer", _("Number of the wave within its year.")),
+            Field(
+                "region",
+                "string",
+                _(
+                    "ISO 3166-2 code of the region, or KZ for all respondents of the wave (the "
+                    "whole country for a national wave)."
+                ),
+            ),
+            Field("value", "number", _("The weighted mean index, 0–100.")),
+            Field("low", "number", _("Lower end of the confidence interval (95 %).")),
+            Field("high", "number", _("Upper end of the confidence interval (95 %).")),
+            Field("n", "integer", _("Respondents with an index (unweighted).")),
+        ),
+        _trust_index,
     ),
 )
 
