@@ -29,6 +29,8 @@ from birlik.events.models import Event
 from birlik.imports.models import ImportJob
 from birlik.mediation import queries as mediation_queries
 from birlik.mediation.models import MediationCase
+from birlik.surveys import queries as survey_queries
+from birlik.surveys.models import Recommendation
 
 # The inbox's "due soon" queue: three working days, today included.
 DUE_SOON_WORKING_DAYS = 3
@@ -242,12 +244,46 @@ def _proposals(user: Any) -> list[WorkItem]:
     ]
 
 
+def _recommendations(user: Any, today: datetime.date) -> list[WorkItem]:
+    """The expert council's recommendations awaiting the user's answer (sent to their body, or
+    a state body's answer their council records) or their council's decision."""
+    keeps = policies.can(user, "surveys.keep_council")
+    if not keeps and not policies.has_role(user, policies.STAFF_ROLES):
+        return []
+    readable = policies.scoped(Recommendation.objects.all(), user)
+    to_answer = survey_queries.recommendations_awaiting_answer(user=user, qs=readable)
+    count, nearest = _count_and_nearest(to_answer, "response_due")
+    items = []
+    if count or keeps:  # staff of other bodies see the item only when one is addressed to them
+        items.append(
+            WorkItem(
+                key="recommendations_to_answer",
+                label=_("Recommendations awaiting an answer"),
+                count=count,
+                url=_url("surveys:recommendations", queue="to_answer"),
+                days_left=_days(nearest, today) if count else None,
+            )
+        )
+    if keeps:
+        to_decide = survey_queries.recommendations_awaiting_decision(user=user, qs=readable)
+        items.append(
+            WorkItem(
+                key="recommendations_to_decide",
+                label=_("Recommendations awaiting the council's decision"),
+                count=to_decide.order_by().count(),
+                url=_url("surveys:recommendations", queue="to_decide"),
+            )
+        )
+    return items
+
+
 def my_work(user: Any, *, today: datetime.date | None = None) -> list[WorkItem]:
     """Every kind of work the user's roles give them, in their scope, in the menu's order."""
     day = today or legal_today()
     return [
         *_appeals(user, day),
         *_proposals(user),
+        *_recommendations(user, day),
         *_event_reports(user, day),
         *_mediation(user, day),
         *_charity(user),
