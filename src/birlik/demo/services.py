@@ -40,6 +40,7 @@ from . import hours as demo_hours
 from . import mediation as demo_mediation
 from . import monitoring as demo_monitoring
 from . import plans as demo_plans
+from . import surveys as demo_surveys
 from .appeals import demo_appeals_seed
 from .events import demo_events_seed
 from .plan import (
@@ -92,6 +93,7 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     *((user.username, user.description) for user in DEMO_USERS),
     *demo_mediation.LOGINS,
     *demo_charity.LOGINS,
+    *demo_surveys.LOGINS,
 ]
 
 
@@ -348,6 +350,7 @@ def _seed_later_steps(*, scale: float, seed: int, progress: bool) -> dict[str, i
     # A year of generated media items (processed by the worker's pipeline), labels and the
     # journalists' club's output.
     added.update(demo_monitoring.demo_monitoring_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_surveys.demo_surveys_seed(scale=scale, seed=seed, progress=progress))
     return added
 
 
