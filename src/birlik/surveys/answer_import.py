@@ -468,27 +468,14 @@ def _new_response(
     """The row as ``services.response_store`` writes a new response (mode "import")."""
     from . import services
 
-    columns: dict[str, Any] = {
-        "region": None,
-        "district": None,
-        "settlement_type": "",
-        "sex": "",
-        "age_group": "",
-        "ethnic_group": None,
-        "home_language": "",
-    }
-    columns.update(checked.demographics)
-    return Response(
-        survey=survey,
-        version=survey.version,
-        client_uuid=client_uuid,
-        content_hash=services.response_content_hash(survey.version, checked),
+    return services.response_new(
+        survey,
+        checked,
         mode=Mode.IMPORT,
         language=language,
-        submitted_on=row.submitted_on or timezone.localdate(),
-        answers=checked.answers,
+        client_uuid=client_uuid,
         entered_by=user,
-        **columns,
+        submitted_on=row.submitted_on,
     )
 
 

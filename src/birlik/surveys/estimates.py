@@ -41,15 +41,7 @@ if TYPE_CHECKING:
 
 Z95 = 1.959963984540054
 MIN_EFFECTIVE_N = 50.0  # below it a published cell carries the "treat with caution" mark
-DIMENSIONS = (
-    "all",
-    "region",
-    "ethnic_group",
-    "age_group",
-    "sex",
-    "settlement_type",
-    "home_language",
-)
+DIMENSIONS = Estimate.DIMENSIONS
 TRUSTING_STATISTIC = "share:TRUSTING"
 QUESTION_LENGTH = 30  # Estimate.question's max_length: longer matrix-row names are not estimated
 _NAN = float("nan")

@@ -466,6 +466,16 @@ class WeightingRun(models.Model):
 class Estimate(models.Model):
     TRUST_INDEX = "TRUST_INDEX"
     TRUSTING = "TRUSTING"  # share with an index of 60 or more
+    # The breakdowns of an estimate, in the order pages show them.
+    DIMENSIONS = (
+        "all",
+        "region",
+        "ethnic_group",
+        "age_group",
+        "sex",
+        "settlement_type",
+        "home_language",
+    )
 
     run = models.ForeignKey(WeightingRun, on_delete=models.CASCADE, related_name="estimates")
     question = models.CharField(max_length=30)

@@ -22,17 +22,7 @@ from birlik.registry.models import EthnicGroup
 from . import trust_index
 from .models import AgeGroup, Estimate, Option, Question, SettlementType, Sex, WeightingRun
 
-# The breakdowns of an estimate, in the order the pages show them (``estimates.DIMENSIONS``;
-# not imported from there: that module brings numpy, which pages do not load).
-DIMENSIONS = (
-    "all",
-    "region",
-    "ethnic_group",
-    "age_group",
-    "sex",
-    "settlement_type",
-    "home_language",
-)
+DIMENSIONS = Estimate.DIMENSIONS
 SHARE = "share:"
 TRUSTING_STATISTIC = f"{SHARE}{Estimate.TRUSTING}"
 INDEX_QUESTIONS = (Estimate.TRUST_INDEX, Estimate.TRUSTING)

@@ -1377,6 +1377,53 @@ def _c_repeat(existing: Any, digest: str) -> tuple[Any, str]:
     return row, "conflict"
 
 
+def response_new(
+    survey: Any,
+    checked: Checked,
+    *,
+    mode: str,
+    language: str,
+    client_uuid: str,
+    digest: str = "",
+    duration_seconds: int | None = None,
+    entered_by: Any = None,
+    device_digest: str = "",
+    submitted_on: Any = None,
+    import_job_id: int | None = None,
+) -> Any:
+    """The unsaved row of a new response, as every way of collecting stores one (the checks of
+    ``response_store`` come first; an import of many rows inserts them in batches)."""
+    from .models import Response
+
+    if duration_seconds is not None:
+        duration_seconds = max(0, min(int(duration_seconds), DURATION_CAP_SECONDS))
+    columns: dict[str, Any] = {
+        "region": None,
+        "district": None,
+        "settlement_type": "",
+        "sex": "",
+        "age_group": "",
+        "ethnic_group": None,
+        "home_language": "",
+    }
+    columns.update(checked.demographics)
+    return Response(
+        survey=survey,
+        version=survey.version,
+        client_uuid=client_uuid,
+        content_hash=digest or response_content_hash(survey.version, checked),
+        mode=str(mode),
+        language=language,
+        submitted_on=submitted_on or timezone.localdate(),
+        duration_seconds=duration_seconds,
+        answers=checked.answers,
+        device_digest=device_digest[:64],
+        entered_by=entered_by if entered_by is not None and entered_by.pk else None,
+        import_job_id=import_job_id,
+        **columns,
+    )
+
+
 def response_store(
     survey: Any,
     checked: Checked,
@@ -1405,35 +1452,22 @@ def response_store(
     existing = Response.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return _c_repeat(existing, digest)
-    if duration_seconds is not None:
-        duration_seconds = max(0, min(int(duration_seconds), DURATION_CAP_SECONDS))
-    columns = {
-        "region": None,
-        "district": None,
-        "settlement_type": "",
-        "sex": "",
-        "age_group": "",
-        "ethnic_group": None,
-        "home_language": "",
-    }
-    columns.update(checked.demographics)
+    response = response_new(
+        survey,
+        checked,
+        mode=mode,
+        language=language,
+        client_uuid=client_uuid,
+        digest=digest,
+        duration_seconds=duration_seconds,
+        entered_by=entered_by,
+        device_digest=device_digest,
+        submitted_on=submitted_on,
+        import_job_id=import_job_id,
+    )
     try:
         with transaction.atomic():
-            response = Response.objects.create(
-                survey=survey,
-                version=survey.version,
-                client_uuid=client_uuid,
-                content_hash=digest,
-                mode=str(mode),
-                language=language,
-                submitted_on=submitted_on or timezone.localdate(),
-                duration_seconds=duration_seconds,
-                answers=checked.answers,
-                device_digest=device_digest[:64],
-                entered_by=entered_by if entered_by is not None and entered_by.pk else None,
-                import_job_id=import_job_id,
-                **columns,
-            )
+            response.save(force_insert=True)
     except IntegrityError:
         existing = Response.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
