@@ -126,8 +126,12 @@ class AnswerForm(forms.Form):
                     widget=forms.HiddenInput,
                     initial=started_token(survey_pk) if survey_pk is not None else "",
                 )
+                # A trap for robots, out of the tab order (its box is hidden from people).
                 self.fields[TRAP] = forms.CharField(
-                    label=_("Leave this field empty"), required=False, max_length=200
+                    label=_("Leave this field empty"),
+                    required=False,
+                    max_length=200,
+                    widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
                 )
 
     # --- Building ------------------------------------------------------------------------------
