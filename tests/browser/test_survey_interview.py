@@ -260,6 +260,7 @@ def test_two_interviews_saved_offline_are_sent_once_online(
         {
             "client_uuid": first.client_uuid,
             "survey": survey.pk,
+            "interviewer": str(interviewer.pk),
             "version": survey.version_id,
             "language": "kk",
             "answers": first.answers,
@@ -272,6 +273,28 @@ def test_two_interviews_saved_offline_are_sent_once_online(
     expect(tab.locator("[data-queue-count]")).to_have_text(waiting(0))
     tab.wait_for_function(f"() => BirlikQueue.list({survey.pk}).then(r => r.length === 0)")
     assert Response.objects.count() == 2
+
+    # A phone shared with another interviewer: what they saved is neither listed nor sent
+    # under this account; it waits on the phone for them.
+    tab.evaluate(
+        RESEND,
+        {
+            "client_uuid": "someone-elses-interview",
+            "survey": survey.pk,
+            "interviewer": "999999",
+            "version": survey.version_id,
+            "language": "kk",
+            "answers": {"D_SEX": "male", "Q1": "no", "T1": 5},
+            "duration": 10,
+            "saved_at": "2026-01-02T00:00:00Z",
+            "state": "waiting",
+            "errors": {},
+        },
+    )
+    expect(tab.locator("[data-queue-count]")).to_have_text(waiting(0))
+    tab.wait_for_timeout(1500)
+    assert Response.objects.count() == 2
+    assert tab.evaluate(f"() => BirlikQueue.list({survey.pk}).then(r => r.length)") == 1
 
 
 def test_a_conflict_is_kept_and_shown(phone: tuple[BrowserContext, Page], browser_network: Network):
@@ -296,6 +319,7 @@ def test_a_conflict_is_kept_and_shown(phone: tuple[BrowserContext, Page], browse
         {
             "client_uuid": stored.client_uuid,
             "survey": survey.pk,
+            "interviewer": str(browser_network.users["staff_pavlodar_house"].pk),
             "version": survey.version_id,
             "language": "kk",
             "answers": {"D_SEX": "female", "Q1": "no", "T1": 3},
