@@ -83,6 +83,17 @@ REVIEWED_UNIVERSAL = frozenset(
         "Changes",
         "By region",
         "About you",
+        # surveys and the expert council: the same word as elsewhere
+        "(required)",
+        "ethnic group",
+        "female",
+        "male",
+        "regions",
+        "expert",
+        "completed on",
+        "answered on",
+        "answer due",
+        "answer",
         # people and contacts
         "Address",
         "BIN",

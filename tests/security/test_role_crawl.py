@@ -42,6 +42,7 @@ ROLES = (
     "head_mediation_almaty",
     "staff_charity_almaty",
     "head_charity_almaty",
+    "expert_council",
 )
 # Never followed: they end the session or only take POSTs anyway.
 SKIPPED = re.compile(r"/account/logout/|/static/|/media/|^/api/v1/docs")

@@ -188,6 +188,50 @@ def alert_page(world: World, role: str, variant: str) -> Any:
     return OK if role in TRAINERS | {COORDINATOR_OF[variant]} | routed else DENY
 
 
+# Surveys: researchers (national admins and analysts on the root, a region's coordinator for
+# its region's surveys); collectors (staff inside the network of the body conducting the
+# survey: every Pavlodar role for the Pavlodar assembly's survey). The expert council: national
+# readers, the region's coordinator (its expert group lies under the assembly), and for a
+# recommendation also the staff of the body it is addressed to (the Pavlodar house).
+PAV_STAFF = frozenset(
+    {"staff_house", "staff_elders", "mediator", "centre_head", "caseworker", "charity_head"}
+)
+COUNCIL_KEEPERS = frozenset({"admin", "coordinator_pavlodar", "coordinator_almaty"})
+
+
+def survey_research(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    return OK if role in TRAINERS or role == COORDINATOR_OF[variant] else DENY
+
+
+def survey_collect(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    if role in TRAINERS or role == COORDINATOR_OF[variant]:
+        return OK
+    return OK if variant == "pav" and role in PAV_STAFF else DENY
+
+
+def council_keep(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    return OK if role == "admin" or role == COORDINATOR_OF[variant] else DENY
+
+
+def recommendation_page(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    readers = (
+        TRAINERS | {COORDINATOR_OF[variant]} | ({"staff_house"} if variant == "pav" else set())
+    )
+    return OK if role in readers else DENY
+
+
+def never_found(world: World, role: str, variant: str) -> Any:
+    return LOGIN if role == ANON else DENY
+
+
 Fill = Callable[[World, str], dict[str, Any]]
 ACCOUNT_OF = {"pav": "staff_elders", "alm": "staff_alm_house"}
 
@@ -597,6 +641,83 @@ SPECS: dict[str, Spec] = {
         signed(frozenset({"admin"})), obj("club_publication"), PAV_ALM, post=True
     ),
     "monitoring:club_delete": Spec(post_only, obj("club_publication"), PAV_ALM, post=True),
+    # --- surveys and the expert council ----------------------------------------------------
+    "surveys:home": Spec(signed(SIGNED_IN - {"auditor"})),
+    "surveys:questionnaires": Spec(signed(MEDIA_READERS)),
+    "surveys:questionnaire_new": Spec(signed(MEDIA_READERS), post=True),
+    "surveys:questionnaire_template": Spec(signed(MEDIA_READERS), post=True),
+    "surveys:questionnaire": Spec(survey_research, obj("survey_questionnaire"), PAV_ALM),
+    "surveys:version": Spec(survey_research, obj("survey_version"), PAV_ALM),
+    "surveys:version_consent": Spec(survey_research, obj("survey_draft"), PAV_ALM, post=True),
+    "surveys:version_launch": Spec(post_only, obj("survey_draft"), PAV_ALM, post=True),
+    "surveys:version_new": Spec(post_only, obj("survey_version"), PAV_ALM, post=True),
+    "surveys:question_new": Spec(survey_research, obj("survey_draft"), PAV_ALM, post=True),
+    "surveys:question_edit": Spec(survey_research, obj("survey_question"), PAV_ALM, post=True),
+    "surveys:question_delete": Spec(post_only, obj("survey_question"), PAV_ALM, post=True),
+    "surveys:question_move": Spec(post_only, obj("survey_question"), PAV_ALM, post=True),
+    "surveys:survey_new": Spec(signed(MEDIA_READERS), post=True),
+    "surveys:survey": Spec(survey_collect, obj("survey"), PAV_ALM),
+    "surveys:survey_edit": Spec(survey_research, obj("survey"), PAV_ALM, post=True),
+    "surveys:survey_status": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:invitations": Spec(survey_research, obj("survey"), PAV_ALM, post=True),
+    "surveys:paper": Spec(survey_collect, obj("survey"), PAV_ALM, post=True),
+    "surveys:responses": Spec(survey_research, obj("survey"), PAV_ALM),
+    "surveys:response": Spec(survey_research, obj("survey_response"), PAV_ALM),
+    "surveys:response_exclude": Spec(post_only, obj("survey_response"), PAV_ALM, post=True),
+    "surveys:response_include": Spec(post_only, obj("survey_response"), PAV_ALM, post=True),
+    "surveys:results": Spec(survey_research, obj("survey"), PAV_ALM),
+    "surveys:runs": Spec(survey_research, obj("survey"), PAV_ALM),
+    "surveys:weigh": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:publish": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:unpublish": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:export_csv": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
+    "surveys:export_sav": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
+    "surveys:codebook": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
+    "surveys:margins": Spec(signed(MEDIA_READERS)),
+    "surveys:margins_new": Spec(post_only, post=True),
+    "surveys:margins_blank": Spec(signed(MEDIA_READERS), download=True),
+    "surveys:margin": Spec(survey_research, obj("survey_margins"), PAV_ALM),
+    "surveys:margins_upload": Spec(post_only, obj("survey_margins"), PAV_ALM, post=True),
+    "surveys:interview": Spec(survey_collect, obj("survey"), PAV_ALM),
+    "surveys:interview_form": Spec(
+        survey_collect,
+        lambda world, variant: {
+            "pk": world.objects["survey"][variant].pk,
+            "version": world.objects["survey"][variant].version_id,
+        },
+        PAV_ALM,
+    ),
+    "surveys:interview_sw": Spec(signed(SIGNED_IN - {"auditor"})),
+    "surveys:interview_sync": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:import": Spec(survey_collect, obj("survey"), PAV_ALM, post=True),
+    "surveys:import_apply": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys_portal:survey": Spec(public, obj("survey", "slug", "slug"), PAV_ALM, post=True),
+    "surveys_portal:thanks": Spec(public, obj("survey", "slug", "slug"), PAV_ALM),
+    "surveys_portal:panel": Spec(
+        public,
+        lambda world, variant: {"slug": world.objects["survey"][variant].slug, "token": "x" * 32},
+        PAV_ALM,
+        post=True,
+    ),
+    "surveys_figures:index": Spec(public),
+    "surveys_figures:wave": Spec(public, obj("survey", "slug", "slug"), PAV_ALM),
+    "surveys:council": Spec(signed(MEDIA_READERS)),
+    "surveys:recommendations": Spec(signed(SIGNED_IN - {"auditor"})),
+    "surveys:plan_new": Spec(signed(COUNCIL_KEEPERS), post=True),
+    "surveys:plan": Spec(survey_research, obj("research_plan"), PAV_ALM),
+    "surveys:study_new": Spec(council_keep, obj("research_plan"), PAV_ALM, post=True),
+    "surveys:study": Spec(survey_research, obj("study"), PAV_ALM),
+    "surveys:study_edit": Spec(council_keep, obj("study"), PAV_ALM, post=True),
+    "surveys:study_status": Spec(post_only, obj("study"), PAV_ALM, post=True),
+    "surveys:study_team": Spec(post_only, obj("study"), PAV_ALM, post=True),
+    "surveys:study_report": Spec(post_only, obj("study"), PAV_ALM, post=True),
+    "surveys:study_report_file": Spec(never_found, obj("study"), PAV_ALM, download=True),
+    "surveys:recommendation_new": Spec(signed(COUNCIL_KEEPERS), post=True),
+    "surveys:recommendation": Spec(recommendation_page, obj("recommendation"), PAV_ALM),
+    **{
+        f"surveys:recommendation_{step}": Spec(post_only, obj("recommendation"), PAV_ALM, post=True)
+        for step in ("send", "answer", "decide")
+    },
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

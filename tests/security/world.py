@@ -564,6 +564,110 @@ def _monitoring(w: World) -> None:
     w.objects["club_publication"] = club_rows
 
 
+def _surveys(w: World) -> None:
+    """Surveys and the expert council: for each region, a questionnaire of its assembly with a
+    launched and a draft version, a survey in fieldwork with a response, a weighting run, a
+    margin set, and its expert group's plan, study and recommendation."""
+    from birlik.surveys.models import (
+        Estimate,
+        MarginSet,
+        MarginTarget,
+        Recommendation,
+        ResearchPlan,
+        Study,
+        Survey,
+        WeightingRun,
+    )
+
+    from ..surveys.factories import make_response, make_survey, make_version, trust_version
+
+    found: dict[str, dict[str, Any]] = {
+        key: {}
+        for key in (
+            "survey",
+            "survey_questionnaire",
+            "survey_version",
+            "survey_draft",
+            "survey_question",
+            "survey_response",
+            "survey_run",
+            "survey_margins",
+            "research_plan",
+            "study",
+            "recommendation",
+        )
+    }
+    for variant, iso, assembly in (("pav", "KZ-55", "pav"), ("alm", "KZ-75", "alm")):
+        council = OrganisationFactory(
+            parent=w.bodies[assembly],
+            kind=kind("scientific_expert_group"),
+            region=region(iso),
+            name_en=f"Experts {variant}",
+        )
+        w.bodies[f"{variant}_council"] = council
+        version = trust_version(w.bodies[assembly])
+        draft = make_version(
+            w.bodies[assembly],
+            [("Q1", "single", {"options": ["1", "2"]})],
+            launched=False,
+            questionnaire=version.questionnaire,
+        )
+        margins = MarginSet.objects.create(
+            title=f"Margins {variant}", organisation=w.bodies[assembly]
+        )
+        MarginTarget.objects.create(
+            margin_set=margins, dimension="sex_age", category="female:18-29", share=1
+        )
+        survey = make_survey(
+            version,
+            w.bodies[assembly],
+            slug=f"world-{variant}",
+            is_trust_index=True,
+            margin_set=margins,
+            status=Survey.Status.PUBLISHED,
+            public=True,
+        )
+        response = make_response(survey, {"T1": 7}, region=region(iso))
+        run = WeightingRun.objects.create(survey=survey, trim_cap=4, n=1)
+        Estimate.objects.create(
+            run=run,
+            question="TRUST_INDEX",
+            statistic="mean",
+            dimension="all",
+            n=1,
+            effective_n=1,
+            suppressed=True,
+        )
+        plan = ResearchPlan.objects.create(organisation=council, year=2026)
+        study = Study.objects.create(
+            plan=plan, title=f"Study {variant}", drafted_by=w.users["admin"]
+        )
+        recommendation = Recommendation.objects.create(
+            organisation=council,
+            study=study,
+            title=f"Recommendation {variant}",
+            text="Ұсыныс",
+            to_body=w.bodies[f"{assembly}_house"],
+            status=Recommendation.Status.SENT,
+            sent_on=timezone.localdate(),
+        )
+        for key, value in (
+            ("survey", survey),
+            ("survey_questionnaire", version.questionnaire),
+            ("survey_version", version),
+            ("survey_draft", draft),
+            ("survey_question", draft.questions.get()),
+            ("survey_response", response),
+            ("survey_run", run),
+            ("survey_margins", margins),
+            ("research_plan", plan),
+            ("study", study),
+            ("recommendation", recommendation),
+        ):
+            found[key][variant] = value
+    w.objects.update(found)
+
+
 def build_world() -> World:
     bodies = _network()
     w = World(users=_users(bodies), bodies=bodies)
@@ -575,4 +679,5 @@ def build_world() -> World:
     _reports(w)
     _imports(w)
     _monitoring(w)
+    _surveys(w)
     return w

@@ -667,3 +667,19 @@ def test_the_indicators_count_studies_recommendations_and_the_share_acted_on(cou
             "surveys.recommendations_acted_on",
         )
     )
+
+
+def test_national_readers_see_every_recommendation_whoever_it_is_addressed_to(council):
+    """A national administrator's scope is everything: a recommendation to a state body as much
+    as one to an Assembly body (an empty filter OR-ed with another would narrow it)."""
+    from birlik.access.policies import scoped
+
+    to_state = council.sent(state_body=akimat_of_pavlodar())
+    to_house = council.sent(to_body=council.network.pavlodar_house)
+    for name in ("admin", "analyst"):
+        user = council.network.users[name]
+        seen = set(scoped(Recommendation.objects.all(), user).values_list("pk", flat=True))
+        assert {to_state.pk, to_house.pk} <= seen, name
+    staff = council.network.users["staff_pavlodar_house"]
+    seen = set(scoped(Recommendation.objects.all(), staff).values_list("pk", flat=True))
+    assert seen == {to_house.pk}

@@ -478,10 +478,11 @@ def test_invitations_only_for_a_panel_wave_before_or_during_its_fieldwork(networ
     web_only = make_survey(simple_version(network.root), modes=[Mode.WEB])
     closed = make_survey(simple_version(network.root), status=Survey.Status.CLOSED)
 
-    with pytest.raises(services.DomainError, match="does not collect by invitation"):
-        services.invitations_create(user=admin, survey=web_only, count=2)
-    with pytest.raises(services.DomainError, match="before and during the fieldwork"):
-        services.invitations_create(user=admin, survey=closed, count=2)
+    with translation.override("en"):
+        with pytest.raises(services.DomainError, match="does not collect by invitation"):
+            services.invitations_create(user=admin, survey=web_only, count=2)
+        with pytest.raises(services.DomainError, match="before and during the fieldwork"):
+            services.invitations_create(user=admin, survey=closed, count=2)
     _, html = page(login(admin), url("surveys:invitations", closed.pk))
     assert 'name="count"' not in html
     response = login(admin).post(url("surveys:invitations", closed.pk), {"count": "2"})

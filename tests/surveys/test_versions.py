@@ -23,6 +23,14 @@ pytestmark = pytest.mark.django_db
 LAUNCHED_REFUSAL = "This version is launched and cannot be changed"
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The services' messages are matched in English (the catalogue's kk/ru are checked by
+    tests/test_translations.py)."""
+    translation.activate("en")
+    yield
+
+
 def texts(text: str) -> dict[str, str]:
     return {"kk": f"{text} (kk)", "ru": f"{text} (ru)", "en": text}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from birlik.core.errors import DomainError
 from birlik.surveys import weighting
@@ -13,6 +14,14 @@ from birlik.surveys import weighting
 REGIONS = [f"R{i:02d}" for i in range(12)]
 SEX_AGE = [f"{s}:{a}" for s in ("female", "male") for a in ("18-29", "30-44", "45-59", "60+")]
 GROUPS = ["kazakh", "russian", "uzbek", "ukrainian", "other"]
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The services' messages are matched in English (the catalogue's kk/ru are checked by
+    tests/test_translations.py)."""
+    translation.activate("en")
+    yield
 
 
 def biased_sample(n: int = 3000, seed: int = 7) -> tuple[pd.DataFrame, dict]:

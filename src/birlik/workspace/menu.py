@@ -93,6 +93,16 @@ def sections(user: Any) -> list[Section]:
         add("monitoring", pgettext("workspace menu", "Alerts"), _url("monitoring:alerts"))
     elif can(user, "monitoring.view_club"):
         add("monitoring", pgettext("workspace menu", "Journalists' club"), _url("monitoring:club"))
+    surveys = _url("surveys:home")
+    if can(user, "surveys.view"):
+        add("surveys", pgettext("workspace menu", "Surveys"), surveys)
+    elif can(user, "surveys.view_council"):
+        add(
+            "surveys",
+            pgettext("workspace menu", "Expert council"),
+            _url("surveys:council"),
+            surveys,
+        )
     if can(user, "reports.view_dashboard"):
         add("dashboard", pgettext("workspace menu", "Dashboards"), _url("reports:dashboard"))
     if can(user, "reports.view_plans"):
