@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -17,7 +17,7 @@ from birlik.core.kpi import Period, Row, dimension_labels, indicator
 from birlik.geo import labels as geo_labels
 from birlik.geo.models import Region
 
-from .models import Estimate, Mode, Response, Survey, WeightingRun
+from .models import Estimate, Mode, Response, Survey
 
 # Public figures: counts of surveys and respondents, and the trust index of published waves read
 # from the stored estimates of each wave's latest weighting run (never from the responses).
@@ -99,11 +99,10 @@ def survey_respondents(period: Period, region: Region | None) -> list[Row]:
 
 def published_trust_waves() -> QuerySet[Survey]:
     """Published waves that measure the trust index, each with the id of its latest run."""
-    latest = WeightingRun.objects.filter(survey=OuterRef("pk")).order_by("-created_at", "-id")
-    return (
-        Survey.objects.filter(public=True, status=Survey.Status.PUBLISHED, is_trust_index=True)
-        .annotate(latest_run=Subquery(latest.values("pk")[:1]))
-        .filter(latest_run__isnull=False)
+    from .queries import published_surveys, with_latest_run
+
+    return with_latest_run(published_surveys().filter(is_trust_index=True)).filter(
+        latest_run__isnull=False
     )
 
 

@@ -303,6 +303,21 @@ def _s_cell(estimate: Any) -> dict[str, Any]:
     }
 
 
+def published_surveys() -> QuerySet[Survey]:
+    """The surveys whose results are public: the one definition the public pages, the
+    indicators and open data read."""
+    return Survey.objects.filter(public=True, status=Survey.Status.PUBLISHED)
+
+
+def with_latest_run(surveys: QuerySet[Survey]) -> Any:  # annotated: beyond the stubs
+    """``surveys`` annotated with ``latest_run``, the id of each one's latest weighting run
+    (None before the first)."""
+    from .models import WeightingRun
+
+    latest = WeightingRun.objects.filter(survey=OuterRef("pk")).order_by("-created_at", "-id")
+    return surveys.annotate(latest_run=Subquery(latest.values("pk")[:1]))
+
+
 def trust_series(*, public_only: bool = True) -> list[dict[str, Any]]:
     """One entry per trust-index survey with a weighting run (published ones only by default),
     oldest first: the survey, its latest run, year, wave, n, the national index (value, low,
@@ -310,11 +325,12 @@ def trust_series(*, public_only: bool = True) -> list[dict[str, Any]]:
     queries in all."""
     from .models import Estimate, WeightingRun
 
-    surveys = Survey.objects.filter(is_trust_index=True)
     if public_only:
-        surveys = surveys.filter(public=True, status=Survey.Status.PUBLISHED)
+        surveys = published_surveys().filter(is_trust_index=True)
     else:
-        surveys = surveys.filter(status__in=[Survey.Status.WEIGHTED, Survey.Status.PUBLISHED])
+        surveys = Survey.objects.filter(
+            is_trust_index=True, status__in=[Survey.Status.WEIGHTED, Survey.Status.PUBLISHED]
+        )
     surveys_list = list(surveys.order_by("year", "wave", "id"))
     runs: dict[int, Any] = {}
     for run in WeightingRun.objects.filter(survey__in=surveys_list).order_by(

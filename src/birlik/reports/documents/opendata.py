@@ -322,14 +322,12 @@ def _catalogue(_context: Context) -> Iterator[tuple[Any, ...]]:
 def _published_cells() -> Any:
     """The cells of published surveys' latest weighting runs that may be shown: never a
     suppressed one (too few respondents), never a response."""
-    from birlik.surveys.models import Estimate, Survey, WeightingRun
+    from birlik.surveys.models import Estimate
+    from birlik.surveys.queries import published_surveys, with_latest_run
 
-    latest = WeightingRun.objects.filter(survey=OuterRef("pk")).order_by("-created_at", "-id")
     runs = [
         run_id
-        for run_id in Survey.objects.filter(public=True, status=Survey.Status.PUBLISHED)
-        .annotate(latest_run=Subquery(latest.values("pk")[:1]))
-        .values_list("latest_run", flat=True)
+        for run_id in with_latest_run(published_surveys()).values_list("latest_run", flat=True)
         if run_id is not None
     ]
     return Estimate.objects.filter(run_id__in=runs, suppressed=False, value__isnull=False)

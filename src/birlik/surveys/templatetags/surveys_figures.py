@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from birlik.core import kpi
-from birlik.surveys.models import Survey
+from birlik.surveys.queries import published_surveys
 
 register = template.Library()
 
@@ -18,9 +18,7 @@ def trust_index_link() -> dict[str, Any]:
     index is published; nothing otherwise."""
 
     def published() -> bool:
-        return Survey.objects.filter(
-            is_trust_index=True, public=True, status=Survey.Status.PUBLISHED, runs__isnull=False
-        ).exists()
+        return published_surveys().filter(is_trust_index=True, runs__isnull=False).exists()
 
     # Cached like the page's other figures (until the next change of a figure, or 5 minutes).
     return {"published": kpi.cached("surveys:trust-index-published", published)}
