@@ -275,6 +275,7 @@ class Spec:
 
 
 PAV_ALM = ("pav", "alm")
+ONE = ("pav",)  # POST-only views answer every role alike: one record is enough
 THREE = ("pav", "pav_other", "alm")
 # Token-authenticated writes: a GET is not allowed (405); a POST without a token is 401.
 API_WRITE_PK = Spec(status(405), obj("event"), PAV_ALM, post=True, csrf_exempt=True)
@@ -649,27 +650,27 @@ SPECS: dict[str, Spec] = {
     "surveys:questionnaire": Spec(survey_research, obj("survey_questionnaire"), PAV_ALM),
     "surveys:version": Spec(survey_research, obj("survey_version"), PAV_ALM),
     "surveys:version_consent": Spec(survey_research, obj("survey_draft"), PAV_ALM, post=True),
-    "surveys:version_launch": Spec(post_only, obj("survey_draft"), PAV_ALM, post=True),
-    "surveys:version_new": Spec(post_only, obj("survey_version"), PAV_ALM, post=True),
+    "surveys:version_launch": Spec(post_only, obj("survey_draft"), ONE, post=True),
+    "surveys:version_new": Spec(post_only, obj("survey_version"), ONE, post=True),
     "surveys:question_new": Spec(survey_research, obj("survey_draft"), PAV_ALM, post=True),
     "surveys:question_edit": Spec(survey_research, obj("survey_question"), PAV_ALM, post=True),
-    "surveys:question_delete": Spec(post_only, obj("survey_question"), PAV_ALM, post=True),
-    "surveys:question_move": Spec(post_only, obj("survey_question"), PAV_ALM, post=True),
+    "surveys:question_delete": Spec(post_only, obj("survey_question"), ONE, post=True),
+    "surveys:question_move": Spec(post_only, obj("survey_question"), ONE, post=True),
     "surveys:survey_new": Spec(signed(MEDIA_READERS), post=True),
     "surveys:survey": Spec(survey_collect, obj("survey"), PAV_ALM),
     "surveys:survey_edit": Spec(survey_research, obj("survey"), PAV_ALM, post=True),
-    "surveys:survey_status": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:survey_status": Spec(post_only, obj("survey"), ONE, post=True),
     "surveys:invitations": Spec(survey_research, obj("survey"), PAV_ALM, post=True),
     "surveys:paper": Spec(survey_collect, obj("survey"), PAV_ALM, post=True),
     "surveys:responses": Spec(survey_research, obj("survey"), PAV_ALM),
     "surveys:response": Spec(survey_research, obj("survey_response"), PAV_ALM),
-    "surveys:response_exclude": Spec(post_only, obj("survey_response"), PAV_ALM, post=True),
-    "surveys:response_include": Spec(post_only, obj("survey_response"), PAV_ALM, post=True),
+    "surveys:response_exclude": Spec(post_only, obj("survey_response"), ONE, post=True),
+    "surveys:response_include": Spec(post_only, obj("survey_response"), ONE, post=True),
     "surveys:results": Spec(survey_research, obj("survey"), PAV_ALM),
     "surveys:runs": Spec(survey_research, obj("survey"), PAV_ALM),
-    "surveys:weigh": Spec(post_only, obj("survey"), PAV_ALM, post=True),
-    "surveys:publish": Spec(post_only, obj("survey"), PAV_ALM, post=True),
-    "surveys:unpublish": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:weigh": Spec(post_only, obj("survey"), ONE, post=True),
+    "surveys:publish": Spec(post_only, obj("survey"), ONE, post=True),
+    "surveys:unpublish": Spec(post_only, obj("survey"), ONE, post=True),
     "surveys:export_csv": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
     "surveys:export_sav": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
     "surveys:codebook": Spec(survey_research, obj("survey"), PAV_ALM, download=True),
@@ -677,7 +678,7 @@ SPECS: dict[str, Spec] = {
     "surveys:margins_new": Spec(post_only, post=True),
     "surveys:margins_blank": Spec(signed(MEDIA_READERS), download=True),
     "surveys:margin": Spec(survey_research, obj("survey_margins"), PAV_ALM),
-    "surveys:margins_upload": Spec(post_only, obj("survey_margins"), PAV_ALM, post=True),
+    "surveys:margins_upload": Spec(post_only, obj("survey_margins"), ONE, post=True),
     "surveys:interview": Spec(survey_collect, obj("survey"), PAV_ALM),
     "surveys:interview_form": Spec(
         survey_collect,
@@ -688,9 +689,9 @@ SPECS: dict[str, Spec] = {
         PAV_ALM,
     ),
     "surveys:interview_sw": Spec(signed(SIGNED_IN - {"auditor"})),
-    "surveys:interview_sync": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:interview_sync": Spec(post_only, obj("survey"), ONE, post=True),
     "surveys:import": Spec(survey_collect, obj("survey"), PAV_ALM, post=True),
-    "surveys:import_apply": Spec(post_only, obj("survey"), PAV_ALM, post=True),
+    "surveys:import_apply": Spec(post_only, obj("survey"), ONE, post=True),
     "surveys_portal:survey": Spec(public, obj("survey", "slug", "slug"), PAV_ALM, post=True),
     "surveys_portal:thanks": Spec(public, obj("survey", "slug", "slug"), PAV_ALM),
     "surveys_portal:panel": Spec(
@@ -708,14 +709,14 @@ SPECS: dict[str, Spec] = {
     "surveys:study_new": Spec(council_keep, obj("research_plan"), PAV_ALM, post=True),
     "surveys:study": Spec(survey_research, obj("study"), PAV_ALM),
     "surveys:study_edit": Spec(council_keep, obj("study"), PAV_ALM, post=True),
-    "surveys:study_status": Spec(post_only, obj("study"), PAV_ALM, post=True),
-    "surveys:study_team": Spec(post_only, obj("study"), PAV_ALM, post=True),
-    "surveys:study_report": Spec(post_only, obj("study"), PAV_ALM, post=True),
+    "surveys:study_status": Spec(post_only, obj("study"), ONE, post=True),
+    "surveys:study_team": Spec(post_only, obj("study"), ONE, post=True),
+    "surveys:study_report": Spec(post_only, obj("study"), ONE, post=True),
     "surveys:study_report_file": Spec(never_found, obj("study"), PAV_ALM, download=True),
     "surveys:recommendation_new": Spec(signed(COUNCIL_KEEPERS), post=True),
     "surveys:recommendation": Spec(recommendation_page, obj("recommendation"), PAV_ALM),
     **{
-        f"surveys:recommendation_{step}": Spec(post_only, obj("recommendation"), PAV_ALM, post=True)
+        f"surveys:recommendation_{step}": Spec(post_only, obj("recommendation"), ONE, post=True)
         for step in ("send", "answer", "decide")
     },
 }
