@@ -492,7 +492,7 @@ def user_update_alert_channels(
     if actor.pk != user.pk:
         raise AccessError(_("You may change only your own account here."))
     # A locked copy: a refused change leaves the caller's object as stored.
-    target = User.objects.select_for_update().get(pk=user.pk)
+    target = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = snapshot(target, ALERT_CONTACT_FIELDS)
     target.phone = phone
     target.telegram_chat_id = telegram_chat_id
@@ -555,7 +555,7 @@ def totp_device_confirm(*, user: User, token: str) -> Any:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = (
-        TOTPDevice.objects.select_for_update()
+        TOTPDevice.objects.select_for_update(of=("self",))
         .filter(user=user, confirmed=False)
         .order_by("pk")
         .first()
@@ -673,7 +673,9 @@ def second_factor_match(*, user: User, token: str) -> Any:
     token = "".join(token.split())
     model: Any = TOTPDevice if token.isdigit() and len(token) == 6 else RecoveryDevice
     with transaction.atomic():
-        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+        for device in model.objects.select_for_update(of=("self",)).filter(
+            user=user, confirmed=True
+        ):
             if device.verify_token(token):
                 return device
     return None

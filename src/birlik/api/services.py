@@ -122,7 +122,11 @@ def api_token_create(
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """A revoked token stops at once; its account loses its roles and cannot sign in."""
-    token = ApiToken.objects.select_for_update().select_related("organisation").get(pk=token.pk)
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=token.pk)
+    )
     policies.require(actor, "api.manage_tokens", token.organisation)
     if token.revoked_at is not None:
         raise TokenError(_("This token has already been revoked."))

@@ -362,7 +362,11 @@ def _open(appeal: Appeal) -> None:
 
 
 def _locked(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("organisation").get(pk=appeal.pk)
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=appeal.pk)
+    )
 
 
 # --- The checks of each action: the services run them, and pages ask them to show buttons ---
@@ -816,7 +820,11 @@ def appeals_escalate_overdue(*, today: datetime.date | None = None) -> int:
     ).order_by("pk")
     for pk in list(overdue.values_list("pk", flat=True)):
         with transaction.atomic():
-            locked = Appeal.objects.select_for_update().select_related("organisation").get(pk=pk)
+            locked = (
+                Appeal.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .get(pk=pk)
+            )
             # Answered or escalated by someone else since the list was read: nothing to do.
             if not queries.appeals_overdue(
                 on=today, qs=Appeal.objects.filter(pk=pk, escalated_to__isnull=True)
@@ -867,7 +875,11 @@ def proposal_draft(
 
 
 def _proposal_locked(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=proposal.pk)
+    )
 
 
 def _proposal_audit(proposal: Proposal, actor: User, changes: dict[str, Any]) -> None:

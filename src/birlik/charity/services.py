@@ -737,13 +737,13 @@ def project_create(
 
 def _stock(project: Project, name: str) -> Stock:
     key = name.casefold()
-    stock = Stock.objects.select_for_update().filter(project=project, key=key).first()
+    stock = Stock.objects.select_for_update(of=("self",)).filter(project=project, key=key).first()
     if stock is None:
         try:
             with transaction.atomic():
                 stock = Stock.objects.create(project=project, name=name, key=key)
         except IntegrityError:
-            stock = Stock.objects.select_for_update().get(project=project, key=key)
+            stock = Stock.objects.select_for_update(of=("self",)).get(project=project, key=key)
     return stock
 
 
@@ -996,7 +996,9 @@ def distribution_record(
             )
     else:
         stock = (
-            Stock.objects.select_for_update().filter(project=project, key=item_.casefold()).first()
+            Stock.objects.select_for_update(of=("self",))
+            .filter(project=project, key=item_.casefold())
+            .first()
         )
         if stock is None or stock.quantity_left < quantity_:
             raise CharityError(
@@ -1104,7 +1106,7 @@ def pledge_make(
     language: str = "kk",
 ) -> Pledge:
     """A donor's promise on the portal, for a request open for help."""
-    help_request = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    help_request = HelpRequest.objects.select_for_update(of=("self",)).get(pk=help_request.pk)
     if not help_request.is_open_for_help:
         raise CharityError(_("This request is no longer open for help."))
     amount_, item_, quantity_, _value = _gift(kind, amount, item, quantity, 0)

@@ -41,7 +41,7 @@ def next_number(scope: str, year: int, *, using: str | None = None) -> int:
         )
     rows = Sequence.objects.using(using) if using else Sequence.objects
     # get_or_create retries the locked read when a concurrent first allocation wins the insert.
-    rows.select_for_update().get_or_create(scope=scope, year=year)
+    rows.select_for_update(of=("self",)).get_or_create(scope=scope, year=year)
     # The increment is one UPDATE: it serialises writers on SQLite too.
     rows.filter(scope=scope, year=year).update(last=F("last") + 1)
     return int(rows.filter(scope=scope, year=year).values_list("last", flat=True).get())

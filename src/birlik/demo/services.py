@@ -386,7 +386,7 @@ def demo_seed(*, progress: bool = False, scale: float = 1.0, seed: int = 2025) -
             % {"max": MAX_SCALE}
         )
     # Serialise concurrent seeds on PostgreSQL; SQLite serialises writers anyway.
-    list(OrganisationKind.objects.select_for_update().filter(code="secretariat"))
+    list(OrganisationKind.objects.select_for_update(of=("self",)).filter(code="secretariat"))
     if demo_present():
         added = _add_activity(progress=progress, scale=scale, seed=seed)
         added = _add_appeals(scale=scale, seed=seed) or added

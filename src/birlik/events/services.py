@@ -99,7 +99,7 @@ def event_figures_refresh(*, partitions: Iterable[tuple[datetime.date, int]]) ->
     """Recount the rollup (``EventMonthFigure``) of these (month, region) from the events."""
     from .kpis import HELD
 
-    built = EventFiguresBuilt.objects.select_for_update().first()
+    built = EventFiguresBuilt.objects.select_for_update(of=("self",)).first()
     if built is None:
         return  # no rollup yet: the figures count the events themselves
     zone = timezone.get_current_timezone()
@@ -302,7 +302,7 @@ def event_update(
     co_organisers: Iterable[Organisation] | None = None,
 ) -> Event:
     """Changes an event that has not been reported; places never drop below those taken."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     policies.require(actor, "events.change_event", event)
     if event.status in {Event.Status.CANCELLED, Event.Status.REPORTED}:
         raise EventError(_("A cancelled or reported event cannot be changed."))
@@ -359,7 +359,7 @@ def _set_status(*, actor: User, event: Event, status: str, note: str = "") -> Ev
 @transaction.atomic
 def event_publish(*, actor: User, event: Event) -> Event:
     """A planned event with online registration opens for registration."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     policies.require(actor, "events.change_event", event)
     if event.status != Event.Status.PLANNED:
         raise EventError(_("Only a planned event can be opened for registration."))
@@ -373,7 +373,7 @@ def event_publish(*, actor: User, event: Event) -> Event:
 @transaction.atomic
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:
     """A cancelled event tells every registered person, in the language they registered in."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     policies.require(actor, "events.cancel_event", event)
     if event.status in {Event.Status.CANCELLED, Event.Status.REPORTED}:
         raise EventError(_("This event is already cancelled or reported."))
@@ -476,8 +476,8 @@ def registration_cancel(*, registration: Registration, actor: User | None = None
     """A freed place goes to the first person on the waiting list, who is told at once."""
     if actor is not None:
         policies.require(actor, "events.register_people", registration.event)
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         raise RegistrationError(_("This registration is already cancelled."))
     if registration.checked_in_at is not None:
@@ -550,7 +550,7 @@ def registration_check_in(*, actor: User, event: Event, code: str) -> Registrati
     if not_yet is not None:
         raise not_yet
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(event=event, ticket_code=(code or "").strip())
         .first()
     )
@@ -610,7 +610,7 @@ class SheetSummary:
 def attendance_sheet_apply(*, actor: User, event: Event, rows: Sequence[SheetRow]) -> SheetSummary:
     """A paper sign-in sheet: people already registered are checked in, not counted again."""
     policies.require(actor, "events.report_event", event)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.starts_at > timezone.now():
         raise EventError(_("Attendance can be recorded once the event has started."))
     if event.status == Event.Status.CANCELLED:
@@ -699,7 +699,7 @@ def event_report_submit(
 ) -> EventReport:
     """After the event: held or not, people counted beyond online check-in, outcomes, press."""
     policies.require(actor, "events.report_event", event)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
         raise EventError(_("A cancelled event is not reported."))
     if held and event.starts_at > timezone.now():
@@ -964,7 +964,7 @@ def historical_figures_import(
     source = clean_text(source)[:255]
     existing = {
         (figure.year, figure.organisation_id, figure.programme_id): figure
-        for figure in HistoricalFigure.objects.select_for_update().filter(
+        for figure in HistoricalFigure.objects.select_for_update(of=("self",)).filter(
             year__in={row.year for row in rows},
             organisation__in={row.organisation.pk for row in rows},
         )

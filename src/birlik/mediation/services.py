@@ -396,7 +396,11 @@ def case_request(
 
 
 def _locked(case: MediationCase) -> MediationCase:
-    return MediationCase.objects.select_for_update().select_related("centre").get(pk=case.pk)
+    return (
+        MediationCase.objects.select_for_update(of=("self",))
+        .select_related("centre")
+        .get(pk=case.pk)
+    )
 
 
 def _require_active(case: MediationCase) -> None:

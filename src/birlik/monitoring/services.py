@@ -209,7 +209,7 @@ def source_update(*, actor: User, source: Source, **fields: Any) -> Source:
     """Change a source (audited, old and new values). A new address or kind is read afresh
     (no cached ETag, no back-off); a source switched on again is due at once."""
     require(actor, "monitoring.manage_sources")
-    source = Source.objects.select_for_update().get(pk=source.pk)
+    source = Source.objects.select_for_update(of=("self",)).get(pk=source.pk)
     values = _source_clean(dict(fields))
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
@@ -970,7 +970,7 @@ def risk_model_activate(*, by: User, model: RiskModel) -> RiskModel:
     """Switch a version on (national trainers only): one version is active at a time, and a
     version whose file fails its checksum is refused."""
     require(by, "monitoring.manage_models")
-    model = RiskModel.objects.select_for_update().get(pk=model.pk)
+    model = RiskModel.objects.select_for_update(of=("self",)).get(pk=model.pk)
     if model.active:
         raise LearningError(_("This version is already switched on."))
     try:
@@ -986,7 +986,7 @@ def risk_model_activate(*, by: User, model: RiskModel) -> RiskModel:
             % {"version": model.version}
         ) from error
     now = timezone.now()
-    for previous in RiskModel.objects.select_for_update().filter(active=True):
+    for previous in RiskModel.objects.select_for_update(of=("self",)).filter(active=True):
         previous.active = False
         previous.save(update_fields=["active"])
         audit_record(
@@ -1070,7 +1070,7 @@ def keyword_rule_save(*, by: User, rule: KeywordRule | None = None, **fields: An
         rule = KeywordRule()
         before: dict[str, Any] = {}
     else:
-        rule = KeywordRule.objects.select_for_update().get(pk=rule.pk)
+        rule = KeywordRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
         before = {name: getattr(rule, name) for name in values}
     for name, value in values.items():
         setattr(rule, name, value)
@@ -1095,7 +1095,7 @@ def keyword_rule_save(*, by: User, rule: KeywordRule | None = None, **fields: An
 def keyword_rule_delete(*, by: User, rule: KeywordRule) -> None:
     """Delete a keyword rule (national trainers); the audit entry keeps its terms."""
     require(by, "monitoring.manage_rules")
-    rule = KeywordRule.objects.select_for_update().get(pk=rule.pk)
+    rule = KeywordRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
     audit_record(
         actor=by,
         action=AuditEntry.Action.DELETE,
@@ -1214,7 +1214,7 @@ def alert_rule_save(*, by: User, rule: AlertRule | None = None, **fields: Any) -
     if rule is None:
         target, before = AlertRule(created_by=by), {}
     else:
-        target = AlertRule.objects.select_for_update().get(pk=rule.pk)
+        target = AlertRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
         before = snapshot(target, list(ALERT_RULE_FIELDS))
     for name, value in fields.items():
         setattr(target, name, value.strip() if isinstance(value, str) else value)
@@ -1558,7 +1558,7 @@ def alert_raise(
 
 def _alert_locked(alert: Alert) -> Alert:
     return (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("region")
         .prefetch_related("routed_to")
         .get(pk=alert.pk)
@@ -1734,7 +1734,9 @@ def alerts_escalate(*, now: datetime.datetime) -> int:
     for pk in list(alerts_overdue(now=now).order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
             # Acknowledged or escalated by another worker since the list was read: skip.
-            alert = alerts_overdue(now=now, qs=Alert.objects.select_for_update()).filter(pk=pk)
+            alert = alerts_overdue(
+                now=now, qs=Alert.objects.select_for_update(of=("self",))
+            ).filter(pk=pk)
             locked = alert.select_related("region").first()
             if locked is None:
                 continue
@@ -2032,7 +2034,7 @@ def club_publication_update(
     *, actor: User, publication: ClubPublication, **fields: Any
 ) -> ClubPublication:
     """A publication in the actor's register is corrected; the same rules as on entry."""
-    publication = ClubPublication.objects.select_for_update().get(pk=publication.pk)
+    publication = ClubPublication.objects.select_for_update(of=("self",)).get(pk=publication.pk)
     _club_in_scope(actor, publication)
     current = {
         "organisation": publication.organisation,
@@ -2362,7 +2364,9 @@ def _club_sync_batch(items: list[Item]) -> int:
     urls = [item.url for item in items if item.url]
     by_url = {
         publication.url: publication
-        for publication in ClubPublication.objects.select_for_update().filter(url__in=urls)
+        for publication in ClubPublication.objects.select_for_update(of=("self",)).filter(
+            url__in=urls
+        )
     }
     new: list[ClubPublication] = []
     taken: set[str] = set()

@@ -344,7 +344,10 @@ def _refresh(existing: list[_Open], batch_pks: list[int], now: datetime.datetime
     stories, so two batches cannot both miss each other's items) plus the batch's."""
     pks = [entry.story.pk for entry in existing]
     fresh_keys = dict(
-        Story.objects.select_for_update().filter(pk__in=pks).order_by().values_list("pk", "keys")
+        Story.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .order_by()
+        .values_list("pk", "keys")
     )
     stored = Item.objects.filter(story_id__in=pks).exclude(pk__in=batch_pks).order_by()
     per_language = stored.values("story_id", "language").annotate(

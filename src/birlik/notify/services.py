@@ -72,7 +72,7 @@ def _send(notice: Notice) -> None:
 def notice_deliver(*, notice_id: int) -> Notice:
     """Send one due notice; a failure is recorded and the notice retried after a back-off."""
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice_id)
         if notice.status != Notice.Status.PENDING or notice.next_attempt_at > timezone.now():
             return notice
         notice.attempts += 1

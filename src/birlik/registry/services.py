@@ -134,7 +134,7 @@ def organisation_create(
     if parent is None:
         policies.require(actor, "registry.manage_kinds")
     else:
-        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
+        parent = Organisation.objects.select_for_update(of=("self",)).get(pk=parent.pk)
         policies.require(actor, "registry.add_organisation", parent)
     region = data.get("region")
     district = data.get("district")
@@ -185,7 +185,7 @@ def organisation_update(
 ) -> Organisation:
     """Changes the description of a body (and its week, when given: one change, one audit
     row); its kind and place in the tree stay as they are."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     policies.require(actor, "registry.change_organisation", organisation)
     before = snapshot(organisation, ORGANISATION_FIELDS)
     before["ethnic_groups"] = sorted(organisation.ethnic_groups.values_list("code", flat=True))
@@ -316,7 +316,7 @@ def opening_hours_replace(
 ) -> Organisation:
     """Replaces a body's usual week (intervals, note, public holidays) as a whole, for those who
     may edit the body; an unchanged week writes nothing."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     policies.require(actor, "registry.change_organisation", organisation)
     changes = _opening_hours_write(organisation, week)
     if changes:
@@ -335,7 +335,7 @@ def organisation_close(
     *, actor: User, organisation: Organisation, closed_on: datetime.date, reason: str = ""
 ) -> Organisation:
     """A body is closed, never deleted; it must have no active bodies below it."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     policies.require(actor, "registry.close_organisation", organisation)
     if organisation.status == Organisation.Status.CLOSED:
         raise RegistryError(_("This body is already closed."))
@@ -677,7 +677,11 @@ def person_update(
 def _person_update(
     *, actor: User, person: Person, data: Mapping[str, Any], iin: IinKey | None
 ) -> Person:
-    person = Person.objects.select_for_update().select_related("registered_by").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("registered_by")
+        .get(pk=person.pk)
+    )
     policies.require(actor, "registry.change_person", person)
     before = snapshot(person, PERSON_FIELDS)
     for field in PERSON_FIELDS:
@@ -763,7 +767,7 @@ def membership_add(
 @transaction.atomic
 def membership_end(*, actor: User, membership: Membership, end_date: datetime.date) -> Membership:
     """A term ends on a date not before it began; the record stays for history."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
     policies.require(actor, "registry.manage_membership", membership.organisation)
     if membership.end_date is not None and membership.end_date <= end_date:
         raise RegistryError(_("This term has already ended."))

@@ -75,7 +75,7 @@ def plan_create(*, year: int, title: str, user: User) -> Plan:
 @transaction.atomic
 def plan_update(*, plan: Plan, title: str, user: User) -> Plan:
     """The title of a draft plan may change; an approved plan stays as approved."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
     plan.title = title.strip()
     plan.updated_at = timezone.now()
@@ -89,7 +89,7 @@ def plan_update(*, plan: Plan, title: str, user: User) -> Plan:
 @transaction.atomic
 def plan_approve(*, plan: Plan, user: User) -> Plan:
     """A draft plan with at least one target is approved once; its targets are then fixed."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
     if not plan.targets.exists():
         raise PlanError(_("Add at least one target before approving the plan."))
@@ -114,7 +114,7 @@ def _replace(plan: Plan, item: TargetInput) -> Target:
 @transaction.atomic
 def target_set(*, plan: Plan, target: TargetInput, user: User) -> Target:
     """Set (or replace) the target of an indicator for a region and kind in a draft plan."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
     _check_target(target)
     row = _replace(plan, target)
@@ -135,7 +135,7 @@ def target_set(*, plan: Plan, target: TargetInput, user: User) -> Target:
 @transaction.atomic
 def target_delete(*, target: Target, user: User) -> None:
     """Remove a target from a draft plan."""
-    plan = Plan.objects.select_for_update().get(pk=target.plan_id)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=target.plan_id)
     _check_draft(plan)
     audit_record(
         actor=user, action=AuditEntry.Action.UPDATE, obj=plan, changes={"removed": str(target)}
@@ -146,7 +146,7 @@ def target_delete(*, target: Target, user: User) -> None:
 @transaction.atomic
 def targets_import(*, plan: Plan, targets: list[TargetInput], user: User) -> int:
     """Replace every target of a draft plan by the imported ones (all or nothing)."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
     seen: set[tuple[str, int | None, int | None]] = set()
     for item in targets:

@@ -208,7 +208,7 @@ def version_missing_texts(version: QuestionnaireVersion) -> list[str]:
 def _b_draft(version: QuestionnaireVersion) -> QuestionnaireVersion:
     """The version, locked; refuses a launched one: it never changes."""
     locked = (
-        QuestionnaireVersion.objects.select_for_update()
+        QuestionnaireVersion.objects.select_for_update(of=("self",))
         .select_related("questionnaire__organisation")
         .get(pk=version.pk)
     )
@@ -629,7 +629,9 @@ def version_launch(*, user: User, version: QuestionnaireVersion) -> Questionnair
 def version_new_from(*, user: User, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """A launched version copied into a new draft (number + 1) with its questions and options;
     the launched one stays as it is for the answers given to it."""
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
+    questionnaire = Questionnaire.objects.select_for_update(of=("self",)).get(
+        pk=version.questionnaire_id
+    )
     version = QuestionnaireVersion.objects.get(pk=version.pk)
     policies.require(user, "surveys.build", version)
     if version.status == QuestionnaireVersion.Status.DRAFT:
@@ -962,7 +964,11 @@ def survey_create(
 def survey_update(*, user: User, survey: Survey, data: SurveyData) -> Survey:
     """Changes a wave's settings (not its questionnaire or body); a published wave is not
     changed."""
-    survey = Survey.objects.select_for_update().select_related("organisation").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=survey.pk)
+    )
     policies.require(user, "surveys.manage", survey)
     if survey.status == Survey.Status.PUBLISHED:
         raise DomainError(
@@ -979,7 +985,11 @@ def survey_update(*, user: User, survey: Survey, data: SurveyData) -> Survey:
 @transaction.atomic
 def survey_set_status(*, user: User, survey: Survey, status: str) -> Survey:
     """Planned → fieldwork → closed; closing flags speeding, straightlining and duplicates."""
-    survey = Survey.objects.select_for_update().select_related("organisation").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=survey.pk)
+    )
     policies.require(user, "surveys.manage", survey)
     if status not in SURVEY_STEPS.get(survey.status, frozenset()):
         raise DomainError(
@@ -1012,7 +1022,11 @@ def invitation_digest(token: str) -> str:
 def invitations_create(*, user: User, survey: Survey, count: int) -> list[str]:
     """``count`` one-time panel invitations (1–5,000): the tokens are returned once and only
     their keyed digests are kept."""
-    survey = Survey.objects.select_for_update().select_related("organisation").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=survey.pk)
+    )
     policies.require(user, "surveys.manage", survey)
     if Mode.PANEL not in survey.modes:
         raise DomainError(
@@ -1368,7 +1382,7 @@ def _c_repeat(existing: Any, digest: str) -> tuple[Any, str]:
     from .models import Response
 
     with transaction.atomic():
-        row = Response.objects.select_for_update().get(pk=existing.pk)
+        row = Response.objects.select_for_update(of=("self",)).get(pk=existing.pk)
         seen = list(row.conflict or [])
         if all(entry.get("hash") != digest for entry in seen if isinstance(entry, dict)):
             seen.append({"hash": digest, "on": timezone.localdate().isoformat()})
@@ -1533,7 +1547,7 @@ def response_submit(
         raise InvitationRefused(refused)
     with transaction.atomic():
         invitation = (
-            PanelInvitation.objects.select_for_update()
+            PanelInvitation.objects.select_for_update(of=("self",))
             .filter(survey=survey, token_digest=_c_invitation_digest(token))
             .first()
         )
@@ -2266,7 +2280,7 @@ def survey_weigh(survey: Survey, *, user: Any) -> WeightingRun:
     them."""
     from . import estimates
 
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if user is not None:
         policies.require(user, "surveys.weigh", survey)
     if survey.status not in WEIGHABLE:
@@ -2402,7 +2416,7 @@ def _s_weigh(
 @transaction.atomic
 def survey_publish(survey: Survey, *, user: Any) -> Survey:
     """Make a weighted survey's results public (its latest run)."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if user is not None:
         policies.require(user, "surveys.publish", survey)
     if survey.status not in (Survey.Status.WEIGHTED, Survey.Status.PUBLISHED) or (
@@ -2427,7 +2441,7 @@ def survey_publish(survey: Survey, *, user: Any) -> Survey:
 @transaction.atomic
 def survey_unpublish(survey: Survey, *, user: Any) -> Survey:
     """Withdraw a survey's public results; it stays weighted."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if user is not None:
         policies.require(user, "surveys.publish", survey)
     if survey.status != Survey.Status.PUBLISHED and not survey.public:
@@ -2557,7 +2571,7 @@ def research_plan_create(
 
 def _council_study_locked(study: Study) -> Study:
     return (
-        Study.objects.select_for_update()
+        Study.objects.select_for_update(of=("self",))
         .select_related("plan", "plan__organisation")
         .get(pk=study.pk)
     )
@@ -2893,7 +2907,7 @@ def recommendation_answer_due(sent_on: datetime.date) -> datetime.date:
 
 def _council_recommendation_locked(recommendation: Recommendation) -> Recommendation:
     return (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("organisation", "to_body")
         .get(pk=recommendation.pk)
     )

@@ -132,7 +132,7 @@ def report_run_request(
         raise ReportError(message, field="year")
     with transaction.atomic():
         pending = (
-            ReportRun.objects.select_for_update()
+            ReportRun.objects.select_for_update(of=("self",))
             .filter(
                 year=year,
                 language=language,
