@@ -274,6 +274,24 @@ class Spec:
     shows: str = ""  # confidential kind whose marker the roles named on it must read here
 
 
+# --- expectations (accounts) ---------------------------------------------------------------
+
+
+# --- expectations (ideas-citizen) ---------------------------------------------------------------
+
+
+# --- expectations (ideas-staff) ---------------------------------------------------------------
+
+
+# --- expectations (youth) ---------------------------------------------------------------
+
+
+# --- expectations (volunteers) ---------------------------------------------------------------
+
+
+# --- expectations (programmes) ---------------------------------------------------------------
+
+
 PAV_ALM = ("pav", "alm")
 ONE = ("pav",)  # POST-only views answer every role alike: one record is enough
 THREE = ("pav", "pav_other", "alm")
@@ -719,6 +737,12 @@ SPECS: dict[str, Spec] = {
         f"surveys:recommendation_{step}": Spec(post_only, obj("recommendation"), ONE, post=True)
         for step in ("send", "answer", "decide")
     },
+    # --- participant accounts (accounts) ---
+    # --- ideas, the citizen's side (ideas-citizen) ---
+    # --- ideas, the staff's side (ideas-staff) ---
+    # --- youth projects (youth) ---
+    # --- volunteers (volunteers) ---
+    # --- programmes (programmes) ---
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

@@ -668,6 +668,22 @@ def _surveys(w: World) -> None:
     w.objects.update(found)
 
 
+def _ideas(w: World) -> None:
+    """(ideas-citizen and ideas-staff) fills w.objects for its matrix specs."""
+
+
+def _youth(w: World) -> None:
+    """(youth) fills w.objects for its matrix specs."""
+
+
+def _volunteers(w: World) -> None:
+    """(volunteers) fills w.objects for its matrix specs."""
+
+
+def _programmes(w: World) -> None:
+    """(programmes) fills w.objects for its matrix specs."""
+
+
 def build_world() -> World:
     bodies = _network()
     w = World(users=_users(bodies), bodies=bodies)
@@ -680,4 +696,8 @@ def build_world() -> World:
     _imports(w)
     _monitoring(w)
     _surveys(w)
+    _ideas(w)
+    _youth(w)
+    _volunteers(w)
+    _programmes(w)
     return w

@@ -88,6 +88,10 @@ class User(AbstractUser):
         default=default_alert_channels,
         validators=[validate_alert_channels],
     )
+    # A participant's account (ideas, volunteering) is verified by a one-time code sent to its
+    # phone or e-mail; one support per idea and verified account.
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -101,6 +105,11 @@ class User(AbstractUser):
         if self.phone:
             with contextlib.suppress(ValueError):  # reported by the field's validator
                 self.phone = normalise_phone(self.phone)
+
+    @property
+    def is_verified(self) -> bool:
+        """A verified phone or e-mail: the account may support ideas and sign up to volunteer."""
+        return self.phone_verified_at is not None or self.email_verified_at is not None
 
     def alert_address(self, channel: str) -> str:
         """Where ``channel`` reaches this person, or "" when the account keeps no address."""

@@ -37,10 +37,14 @@ from birlik.registry.models import (
 
 from . import charity as demo_charity
 from . import hours as demo_hours
+from . import ideas as demo_ideas
 from . import mediation as demo_mediation
 from . import monitoring as demo_monitoring
 from . import plans as demo_plans
+from . import programmes as demo_programmes
 from . import surveys as demo_surveys
+from . import volunteers as demo_volunteers
+from . import youth as demo_youth
 from .appeals import demo_appeals_seed
 from .events import demo_events_seed
 from .plan import (
@@ -351,6 +355,12 @@ def _seed_later_steps(*, scale: float, seed: int, progress: bool) -> dict[str, i
     # journalists' club's output.
     added.update(demo_monitoring.demo_monitoring_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_surveys.demo_surveys_seed(scale=scale, seed=seed, progress=progress))
+    # Programmes that bodies join, youth projects, volunteers and the Platform of creative
+    # solutions (ideas come last: they link to events and projects).
+    added.update(demo_programmes.demo_programmes_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_youth.demo_youth_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_volunteers.demo_volunteers_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_ideas.demo_ideas_seed(scale=scale, seed=seed, progress=progress))
     return added
 
 

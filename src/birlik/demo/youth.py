@@ -1,0 +1,8 @@
+"""Demo youth (filled by its slice)."""
+
+from __future__ import annotations
+
+
+def demo_youth_seed(*, scale: float, seed: int, progress: bool = False) -> dict[str, int]:
+    """Adds the demo youth once; returns {what: count}, or {} when they were there."""
+    return {}

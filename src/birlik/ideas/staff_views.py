@@ -1,0 +1,5 @@
+"""(filled by its slice)"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

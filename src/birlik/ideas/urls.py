@@ -1,0 +1,10 @@
+"""The Platform of creative solutions in the workspace, mounted at /<lang>/workspace/ideas/.
+
+Each part of the app declares its routes next to its views; this joins them."""
+
+from . import staff_views
+
+app_name = "ideas"
+urlpatterns = [
+    *staff_views.urlpatterns,
+]

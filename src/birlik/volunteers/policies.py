@@ -1,0 +1,1 @@
+"""Who does what in volunteers (filled by its slice)."""
