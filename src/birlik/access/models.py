@@ -107,7 +107,7 @@ class User(AbstractUser):
                 self.phone = normalise_phone(self.phone)
 
     @property
-    def is_verified(self) -> bool:
+    def contact_verified(self) -> bool:
         """A verified phone or e-mail: the account may support ideas and sign up to volunteer."""
         return self.phone_verified_at is not None or self.email_verified_at is not None
 

@@ -59,7 +59,7 @@ def verified_account(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and getattr(user, "is_verified", False)
+        and getattr(user, "contact_verified", False)
     )
 
 
