@@ -109,7 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "birlik.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "birlik.core.middleware.StaticFilesMiddleware",  # WhiteNoise
     "birlik.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "birlik.core.middleware.LanguageMiddleware",
