@@ -6,16 +6,13 @@ import re
 from collections import Counter
 
 import pytest
-from django.core.cache import cache
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
 from birlik.access import policies
 from birlik.access.models import Grant, Role, User
-from birlik.core import kpi
 from birlik.demo.plan import build_plan, planned_counts, territory_from_files
-from birlik.demo.services import DEMO_LOGINS, DEMO_PASSWORD, DemoError, demo_seed
+from birlik.demo.services import DEMO_LOGINS, DEMO_PASSWORD, demo_seed
 from birlik.registry.models import (
     Consent,
     Membership,
@@ -32,11 +29,6 @@ TWELVE_DIGITS = re.compile(r"\d{12}")
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def seeded(db, fast_passwords):
-    assert demo_seed(scale=SCALE) is True
 
 
 def test_seeding_creates_bodies_of_every_kind(seeded):
@@ -222,21 +214,6 @@ def test_plan_is_deterministic_and_the_seed_matters(db):
     assert first.fingerprint() != other.fingerprint()
 
 
-def test_seeding_invalidates_the_cached_figures_on_commit(
-    db, fast_passwords, django_capture_on_commit_callbacks
-):
-    cache.clear()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        demo_seed(scale=SCALE)
-    assert kpi.invalidate in callbacks
-
-
-def test_a_scale_out_of_range_is_refused_with_a_clear_message(db):
-    with translation.override("en"), pytest.raises(DemoError, match="greater than 0"):
-        demo_seed(scale=0)
-    assert not Organisation.objects.exists()
-
-
 def test_full_scale_plan_meets_the_national_targets():
     counts = planned_counts(1.0)
     assert counts["secretariat"] == 1
@@ -266,19 +243,3 @@ def test_full_scale_plan_meets_the_national_targets():
         assert counts[single] == 1
     assert 0 < counts["closed_bodies"] < 50
     assert 0.45 < counts["people_with_iin"] / counts["people"] < 0.55
-
-
-def test_seed_demo_command_reports_what_it_did(db, fast_passwords, capsys):
-    call_command("seed_demo", "--scale", str(SCALE), "--no-progress")
-    out = capsys.readouterr().out
-    assert "Created the demo network" in out
-    assert "staff_elders" in out and DEMO_PASSWORD in out
-    call_command("seed_demo", "--scale", str(SCALE), "--no-progress")
-    assert "nothing was created" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "11"])
-def test_seed_demo_command_refuses_a_bad_scale(db, value):
-    with pytest.raises(CommandError, match="--scale"):
-        call_command("seed_demo", "--scale", value, "--no-progress")
-    assert not Organisation.objects.exists()

@@ -6,7 +6,6 @@ import datetime
 import time
 from collections import Counter, defaultdict
 
-import pytest
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,11 +26,6 @@ from birlik.demo.services import demo_seed
 SCALE = 0.05
 TODAY = timezone.localdate()
 LAST_YEAR = TODAY.year - 1
-
-
-@pytest.fixture
-def seeded(db):
-    assert demo_seed(scale=SCALE) is True
 
 
 def _total(key: str, year: int = LAST_YEAR) -> int:

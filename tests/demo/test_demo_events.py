@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -16,11 +15,6 @@ from birlik.events.services import participant_key
 
 SCALE = 0.05
 LAST_YEAR = timezone.localdate().year - 1
-
-
-@pytest.fixture
-def seeded(db):
-    assert demo_seed(scale=SCALE) is True
 
 
 def _total(key: str, year: int = LAST_YEAR) -> int:
@@ -194,19 +188,3 @@ def test_whole_demo_keeps_registration_rows_modest():
     reported = sum(event.participants for event in plan.events if event.counted)
     registered = sum(event.checked_in for event in plan.events if event.counted)
     assert registered < reported * 0.2  # most participation is a reported count
-
-
-def test_a_demo_network_seeded_before_events_gets_its_activity_once(seeded):
-    Registration.objects.all().delete()
-    EventReport.objects.all().delete()
-    Event.objects.all().delete()
-    assert demo_seed(scale=SCALE) is True
-    assert Event.objects.count() > 1000
-    count = Event.objects.count()
-    assert demo_seed(scale=SCALE) is False
-    assert Event.objects.count() == count
-
-
-def test_a_registry_that_is_not_the_demo_gets_no_demo_events(network):
-    assert demo_seed(scale=SCALE) is False
-    assert not Event.objects.exists()
