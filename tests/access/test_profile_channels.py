@@ -210,6 +210,26 @@ def test_the_service_refuses_what_the_form_would_not_send(staff, network):
     assert not channel_updates(staff).exists()
 
 
+def test_a_new_phone_number_is_no_longer_verified_until_its_code_is_entered(staff):
+    from django.utils import timezone
+
+    staff.phone = "+77011112233"
+    staff.phone_verified_at = timezone.now()
+    staff.save(update_fields=["phone", "phone_verified_at"])
+    services.user_update_alert_channels(
+        actor=staff, user=staff, phone="+77011112233", telegram_chat_id="", alert_channels=["sms"]
+    )
+    staff.refresh_from_db()
+    assert staff.phone_verified_at is not None  # the same number stays verified
+    services.user_update_alert_channels(
+        actor=staff, user=staff, phone="+77019998877", telegram_chat_id="", alert_channels=["sms"]
+    )
+    staff.refresh_from_db()
+    assert staff.phone == "+77019998877"
+    assert staff.phone_verified_at is None
+    assert not staff.contact_verified
+
+
 # --- The Django admin ------------------------------------------------------------------------
 
 

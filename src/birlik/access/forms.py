@@ -12,10 +12,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from birlik.core.cleaning import normalise_phone
 from birlik.core.collation import sort_key
 
+from . import services
 from .models import AlertChannel, AuditEntry, Role, User, validate_telegram_chat_id
 from .services import alert_channel_problems
 
@@ -33,7 +35,14 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Login")
+        self.fields["username"].help_text = _(
+            "Your mobile phone or e-mail, or the login your administrator gave you."
+        )
         self.fields["password"].label = _("Password")
+
+    def clean_username(self) -> str:
+        # A participant's login is their phone or e-mail, typed in any usual form.
+        return services.login_name(self.cleaned_data.get("username", ""))
 
 
 class TokenForm(forms.Form):
@@ -356,4 +365,133 @@ class PasswordChangeForm(forms.Form):
                 password_validation.validate_password(first, self.user)
             except ValidationError as error:
                 self.add_error("new_password1", error)
+        return data
+
+
+# --- participants (accounts) ------------------------------------------------------------------
+
+
+def _contact_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=254,
+        help_text=_("A Kazakhstan mobile number, e.g. +7 701 234 56 78, or an e-mail address."),
+        error_messages={
+            "required": _("Give your mobile phone number or your e-mail."),
+            "max_length": _("This is too long for a phone number or an e-mail."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+def _clean_contact(value: str) -> str:
+    try:
+        return services.contact_parse(value)[1]
+    except services.AccessError as error:
+        raise ValidationError(error.message) from None
+
+
+class JoinForm(forms.Form):
+    """A participant's account: a name, a phone or an e-mail (the login), a password, consent."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Give your full name."),
+            "max_length": _("The name is too long: use at most 200 letters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact = _contact_field(_("Mobile phone or e-mail"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not a common word, not only digits."),
+        error_messages={"required": _("Choose a password.")},
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the password again.")},
+    )
+    consent = forms.BooleanField(
+        label=services.participant_consent_text(),
+        error_messages={
+            "required": _("An account needs your consent to the processing of your personal data.")
+        },
+    )
+
+    def clean_contact(self) -> str:
+        return _clean_contact(self.cleaned_data["contact"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = User(
+                username=data.get("contact", ""),
+                full_name=data.get("full_name", ""),
+                email=data.get("contact", "") if "@" in data.get("contact", "") else "",
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+CODE_VALIDATOR = RegexValidator(r"^\d{6}\Z", _("Enter the 6 digits of the code we sent you."))
+
+
+class ContactCodeForm(forms.Form):
+    code = forms.CharField(
+        label=pgettext_lazy("one-time code", "Code"),
+        max_length=20,
+        help_text=_("6 digits."),
+        error_messages={"required": _("Enter the 6 digits of the code we sent you.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        CODE_VALIDATOR(code)
+        return code
+
+
+class PasswordResetStartForm(forms.Form):
+    contact = _contact_field(_("Mobile phone or e-mail of your account"))
+
+    def clean_contact(self) -> str:
+        return _clean_contact(self.cleaned_data["contact"])
+
+
+class PasswordResetFinishForm(ContactCodeForm):
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not a common word, not only digits."),
+        error_messages={"required": _("Choose a password.")},
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the password again.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
         return data

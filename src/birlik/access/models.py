@@ -92,6 +92,16 @@ class User(AbstractUser):
     # phone or e-mail; one support per idea and verified account.
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # The registry's person whose phone this account verified (a youth activist, say): set
+    # only by ``services.contact_verify``; the account reads that person's memberships, no more.
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("person in the registry"),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -352,3 +362,71 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+# --- participants (accounts) ------------------------------------------------------------------
+
+
+class ContactChannel(models.TextChoices):
+    """Where a one-time code goes: the account's phone (by SMS) or its e-mail."""
+
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("e-mail")
+
+
+class ContactCode(models.Model):
+    """The one-time code last sent to an account's phone or e-mail: kept only as a keyed digest,
+    valid until ``expires_at`` and for a few attempts; a new code replaces the old one."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("confirm the phone or e-mail")
+        RESET = "reset", _("set a new password")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="contact_codes", verbose_name=_("user")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    # The phone or e-mail the code was sent to: it confirms that address only.
+    address = models.CharField(_("address"), max_length=254)
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    sends = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "purpose"], name="contact_code_one_per_purpose"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.channel} •••"
+
+
+class AccountConsent(models.Model):
+    """A participant's consent to the processing of personal data, like the registry's
+    ``Consent`` of a person: the purpose, when it was given, and the version of the text read."""
+
+    class Purpose(models.TextChoices):
+        PARTICIPATION = "participation", _("an account for ideas, youth projects and volunteering")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    text_version = models.CharField(_("version of the text"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent of an account")
+        verbose_name_plural = _("consents of accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_purpose_display()} — {self.given_at:%Y-%m-%d}"

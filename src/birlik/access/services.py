@@ -8,9 +8,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core.cleaning import normalise_phone
@@ -18,8 +20,11 @@ from birlik.core.errors import DomainError
 
 from . import policies
 from .models import (
+    AccountConsent,
     AlertChannel,
     AuditEntry,
+    ContactChannel,
+    ContactCode,
     Grant,
     GrantRequest,
     RecoveryCode,
@@ -494,6 +499,7 @@ def user_update_alert_channels(
     # A locked copy: a refused change leaves the caller's object as stored.
     target = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = snapshot(target, ALERT_CONTACT_FIELDS)
+    stored_phone = target.phone
     target.phone = phone
     target.telegram_chat_id = telegram_chat_id
     # Kept in the order the channels are offered, so that re-saving the same choice is no change.
@@ -503,7 +509,12 @@ def user_update_alert_channels(
             _("Choose at least one of: e-mail, SMS, Telegram."), field="alert_channels"
         )
     _alert_contact_check(target)
-    target.save(update_fields=ALERT_CONTACT_FIELDS)
+    fields = list(ALERT_CONTACT_FIELDS)
+    if target.phone != stored_phone and target.phone_verified_at is not None:
+        # A new number counts (ideas' supports, volunteering) once its code is entered.
+        target.phone_verified_at = None
+        fields.append("phone_verified_at")
+    target.save(update_fields=fields)
     changes = diff(before, snapshot(target, ALERT_CONTACT_FIELDS))
     if changes:
         audit_record(
@@ -513,7 +524,7 @@ def user_update_alert_channels(
             organisation_path=account_path(target),
             changes=changes,
         )
-    for name in ALERT_CONTACT_FIELDS:
+    for name in fields:
         setattr(user, name, getattr(target, name))
     return user
 
@@ -706,3 +717,521 @@ def second_factor_reset(*, actor: User, user: User) -> int:
         note="second factor reset by another national administrator",
     )
     return int(removed)
+
+
+# --- participants (accounts) ------------------------------------------------------------------
+#
+# A participant's account (ideas, youth projects, volunteering) is opened with a phone or an
+# e-mail, which is its login, and confirmed by a one-time code sent through the outbox. The code
+# is kept only as a keyed digest, for CONTACT_CODE_MINUTES and CONTACT_CODE_ATTEMPTS wrong
+# tries; how often codes are sent is limited by the views (settings.RATE_CONTACT_CODES).
+
+# The version of the consent text shown on the join page (``participant_consent_text``):
+# change it with the text, so that each recorded consent names the words that were read.
+PARTICIPANT_CONSENT_VERSION = "2026-1"
+CONTACT_CODE_DIGITS = 6
+
+
+def participant_consent_text() -> Any:
+    """The words a participant agrees to when joining (version PARTICIPANT_CONSENT_VERSION)."""
+    return _(
+        "I agree to the processing of my personal data (name, phone or e-mail) by the Assembly "
+        "of People of Kazakhstan for my account: to confirm it, to count my support of ideas "
+        "once, and for my applications to youth projects and volunteering."
+    )
+
+
+class ContactTaken(AccessError):
+    """The phone or e-mail is another account's login or confirmed contact; whose is not said."""
+
+    def __init__(self, channel: str) -> None:
+        message = (
+            _("If this number is yours, sign in or reset the password.")
+            if channel == ContactChannel.PHONE
+            else _("If this e-mail is yours, sign in or reset the password.")
+        )
+        super().__init__(message, field="contact")
+
+
+class ContactCodeRefused(AccessError):
+    """A code that is wrong, expired or used up; ``left`` wrong tries remain (0: ask again)."""
+
+    def __init__(self, message: Any, *, left: int = 0) -> None:
+        super().__init__(message, field="code")
+        self.left = left
+
+
+def code_minutes() -> int:
+    return max(1, int(getattr(settings, "CONTACT_CODE_MINUTES", 15)))
+
+
+def code_attempts() -> int:
+    return max(1, int(getattr(settings, "CONTACT_CODE_ATTEMPTS", 5)))
+
+
+def contact_parse(value: str) -> tuple[str, str]:
+    """(channel, address) of a typed phone or e-mail: the phone as +7XXXXXXXXXX (a mobile
+    number: codes go by SMS), the e-mail in lower case; AccessError saying what to change."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise AccessError(_("Give your mobile phone number or your e-mail."), field="contact")
+    if "@" in text:
+        address = text.replace(" ", "").lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise AccessError(
+                _("Give a valid e-mail address, for example name@example.kz."), field="contact"
+            ) from None
+        if len(address) > 150:  # the login's length
+            raise AccessError(_("This e-mail address is too long."), field="contact")
+        return ContactChannel.EMAIL.value, address
+    try:
+        phone = normalise_phone(text)
+    except ValueError as error:
+        raise AccessError(str(error), field="contact") from None
+    # +7 7xx… are mobile numbers; +7 71x/72x… are towns' fixed lines, which get no SMS.
+    if phone[2] != "7" or phone[3] in "12":
+        raise AccessError(
+            _("Give a mobile number (e.g. +7 701 234 56 78): the code comes by SMS."),
+            field="contact",
+        )
+    return ContactChannel.PHONE.value, phone
+
+
+def login_name(value: str) -> str:
+    """The login a person types, as accounts store it: a phone or e-mail in its stored form
+    (``8 701 234-56-78`` → ``+77012345678``), anything else (a staff login) unchanged."""
+    text = str(value or "").strip()
+    try:
+        _channel, address = contact_parse(text)
+    except AccessError:
+        return text
+    if "@" in text and User.objects.filter(username=text).exists():
+        return text  # a staff login that happens to contain "@"
+    return address
+
+
+def _contact_taken(channel: str, address: str, *, exclude: User | None = None) -> bool:
+    """The address is an account's login, or a contact another account has confirmed."""
+    accounts = User.objects.all() if exclude is None else User.objects.exclude(pk=exclude.pk)
+    if channel == ContactChannel.PHONE:
+        confirmed = models.Q(phone=address, phone_verified_at__isnull=False)
+    else:
+        confirmed = models.Q(email__iexact=address, email_verified_at__isnull=False)
+    return bool(accounts.filter(models.Q(username__iexact=address) | confirmed).exists())
+
+
+def contact_addresses(user: User) -> dict[str, str]:
+    """The account's contacts a code can confirm: channel → address (only those it has)."""
+    found: dict[str, str] = {}
+    if user.phone:
+        found[ContactChannel.PHONE.value] = user.phone
+    if user.email:
+        found[ContactChannel.EMAIL.value] = user.email
+    return found
+
+
+def contact_verified_at(user: User, channel: str) -> datetime.datetime | None:
+    if channel == ContactChannel.PHONE:
+        return user.phone_verified_at
+    return user.email_verified_at
+
+
+def _code_digest(*, user_id: int, purpose: str, channel: str, address: str, code: str) -> str:
+    value = f"{user_id}|{purpose}|{channel}|{address.lower()}|{code}"
+    return salted_hmac("birlik.access.contact-code", value, algorithm="sha256").hexdigest()
+
+
+def _code_notice(
+    *, user: User, channel: str, address: str, code: str, key: str, purpose: str
+) -> None:
+    from birlik.notify.services import notice_queue
+
+    minutes = code_minutes()
+    with translation.override(user.language):
+        if purpose == ContactCode.Purpose.RESET:
+            subject = gettext("Birlik: your code to set a new password")
+            text = gettext(
+                "Birlik: your code to set a new password is %(code)s. It is valid for "
+                "%(minutes)s minutes. If you did not ask for it, ignore this message."
+            )
+        else:
+            subject = gettext("Birlik: your confirmation code")
+            text = gettext(
+                "Birlik: your confirmation code is %(code)s. It is valid for %(minutes)s "
+                "minutes. Do not tell it to anyone."
+            )
+        body = text % {"code": code, "minutes": minutes}
+    notice_queue(
+        channel="sms" if channel == ContactChannel.PHONE else "email",
+        recipient=address,
+        subject=subject if channel == ContactChannel.EMAIL else "",
+        body=body,
+        key=key,
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def contact_code_send(
+    *, user: User, channel: str, purpose: str = ContactCode.Purpose.VERIFY
+) -> ContactCode:
+    """A new 6-digit code to the account's phone (SMS) or e-mail, replacing the last one; the
+    code leaves only in the notice, the account keeps its keyed digest. Views limit how often
+    (``RATE_CONTACT_CODES``)."""
+    if purpose not in ContactCode.Purpose.values:
+        raise AccessError(_("This action is not known. Use the buttons on the page."))
+    address = contact_addresses(user).get(channel)
+    if not address:
+        raise AccessError(
+            _("Your account has no phone number to confirm.")
+            if channel == ContactChannel.PHONE
+            else _("Your account has no e-mail to confirm."),
+            field="channel",
+        )
+    code = "".join(secrets.choice("0123456789") for _digit in range(CONTACT_CODE_DIGITS))
+    now = timezone.now()
+    fields = {
+        "address": address,
+        "digest": _code_digest(
+            user_id=user.pk, purpose=purpose, channel=channel, address=address, code=code
+        ),
+        "sent_at": now,
+        "expires_at": now + datetime.timedelta(minutes=code_minutes()),
+        "attempts": 0,
+    }
+    row = (
+        ContactCode.objects.select_for_update(of=("self",))
+        .filter(user=user, channel=channel, purpose=purpose)
+        .first()
+    )
+    if row is None:
+        row = ContactCode.objects.create(user=user, channel=channel, purpose=purpose, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.sends += 1
+        row.save(update_fields=[*fields, "sends"])
+    _code_notice(
+        user=user,
+        channel=channel,
+        address=address,
+        code=code,
+        key=f"access:contact-code:{row.pk}:{row.sends}",
+        purpose=purpose,
+    )
+    return row
+
+
+def _code_check(
+    *, user: User, channel: str, purpose: str, code: str, address: str
+) -> ContactCode | ContactCodeRefused:
+    """Inside a transaction: the locked code row when ``code`` matches, else the refusal (a
+    wrong try is counted and kept, whatever the caller does next)."""
+    row = (
+        ContactCode.objects.select_for_update(of=("self",))
+        .filter(user=user, channel=channel, purpose=purpose)
+        .first()
+    )
+    if row is None or row.address.lower() != address.lower():
+        return ContactCodeRefused(_("No code was sent to this address yet. Ask for a code."))
+    if row.attempts >= code_attempts():
+        return ContactCodeRefused(_("Too many wrong codes. Ask for a new code."))
+    if row.expires_at <= timezone.now():
+        return ContactCodeRefused(_("This code has expired. Ask for a new code."))
+    typed = "".join(str(code or "").split())
+    expected = _code_digest(
+        user_id=user.pk, purpose=purpose, channel=channel, address=address, code=typed
+    )
+    if not constant_time_compare(expected, row.digest):
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+        left = code_attempts() - row.attempts
+        if left <= 0:
+            return ContactCodeRefused(_("Too many wrong codes. Ask for a new code."))
+        return ContactCodeRefused(
+            ngettext(
+                "This code is not right. You may try %(count)s more time.",
+                "This code is not right. You may try %(count)s more times.",
+                left,
+            )
+            % {"count": left},
+            left=left,
+        )
+    return row
+
+
+def contact_verify(*, user: User, channel: str, code: str) -> User:
+    """The code sent to the account's phone or e-mail confirms that address (a wrong code is
+    counted even though it is refused); a phone that a youth activist of the registry gave
+    links the account to that person."""
+    refusal: ContactCodeRefused | None = None
+    with transaction.atomic():
+        target = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        address = contact_addresses(target).get(channel, "")
+        if not address:
+            raise AccessError(_("Your account has no such contact to confirm."), field="channel")
+        checked = _code_check(
+            user=target,
+            channel=channel,
+            purpose=ContactCode.Purpose.VERIFY,
+            code=code,
+            address=address,
+        )
+        if isinstance(checked, ContactCodeRefused):
+            refusal = checked
+        else:
+            checked.delete()
+            _contact_confirm(target, channel, address)
+            for name in ("phone_verified_at", "email_verified_at", "person_id"):
+                setattr(user, name, getattr(target, name))
+    if refusal is not None:
+        raise refusal
+    return user
+
+
+def _contact_confirm(user: User, channel: str, address: str) -> None:
+    """Mark ``address`` confirmed on the locked ``user``: one account per confirmed contact."""
+    if _contact_taken(channel, address, exclude=user):
+        raise AccessError(
+            _(
+                "Another account already uses this phone number. Sign in to that account, or "
+                "set a new password for it with a code."
+            )
+            if channel == ContactChannel.PHONE
+            else _(
+                "Another account already uses this e-mail. Sign in to that account, or set a "
+                "new password for it with a code."
+            ),
+            field="code",
+        )
+    field = "phone_verified_at" if channel == ContactChannel.PHONE else "email_verified_at"
+    setattr(user, field, timezone.now())
+    user.save(update_fields=[field])
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        obj=user,
+        organisation_path=account_path(user),
+        changes={field: [None, str(getattr(user, field))]},
+        note=f"{channel} confirmed by a one-time code",
+    )
+    if channel == ContactChannel.PHONE and user.person_id is None:
+        _activist_link(user, address)
+
+
+def activist_person_for_phone(phone: str) -> Any:
+    """The one registry person with this phone who is an activist today (a membership of the
+    role ACTIVIST whose term covers today), or None — also when several people share it.
+
+    The registry keeps phones as staff typed them ("+7 701 234 56 78", "8 (701) …"): the
+    candidates are those whose digits end with the number's 10 digits, each then normalised."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+
+    from birlik.registry.models import Membership, Person
+    from birlik.registry.queries import active_on
+
+    digits = phone[-10:]
+    stripped: Any = models.F("phone")
+    for char in (" ", "-", "(", ")", ".", "\u00a0"):
+        stripped = Replace(stripped, Value(char), Value(""))
+    activists = Membership.objects.filter(
+        active_on(timezone.localdate()), role=Membership.Role.ACTIVIST
+    ).values("person_id")
+    candidates = (
+        Person.objects.filter(pk__in=activists)
+        .annotate(phone_digits=stripped)
+        .filter(phone_digits__endswith=digits)
+        .only("pk", "phone", "registered_by_id")[:10]
+    )
+    matches = []
+    for person in candidates:
+        try:
+            if normalise_phone(person.phone) == phone:
+                matches.append(person)
+        except ValueError:
+            continue
+    return matches[0] if len(matches) == 1 else None
+
+
+def _activist_link(user: User, phone: str) -> None:
+    from birlik.registry.models import Person
+
+    person = activist_person_for_phone(phone)
+    if person is None:
+        return
+    person = Person.objects.select_related("registered_by").get(pk=person.pk)
+    user.person = person
+    user.save(update_fields=["person"])
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        obj=user,
+        organisation_path=str(person.registered_by.path),
+        changes={"person": [None, person.pk]},
+        note="linked to the registry's activist by the confirmed phone",
+    )
+
+
+def activist_memberships(user: User) -> Any:
+    """The current activist memberships of the account's own registry person (none when it is
+    not linked): what the profile shows as "Youth activist of …"."""
+    from birlik.registry.models import Membership
+    from birlik.registry.queries import active_on
+
+    if user.person_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(
+            active_on(timezone.localdate()),
+            person_id=user.person_id,
+            role=Membership.Role.ACTIVIST,
+        )
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+
+
+@transaction.atomic
+def participant_join(
+    *,
+    full_name: str,
+    contact: str,
+    password: str,
+    consent: bool,
+    language: str = "kk",
+) -> User:
+    """A participant's account: the phone or e-mail is its login (one account per contact),
+    the password passes the rules, the consent is recorded with the version of its text, and a
+    one-time code goes to the contact."""
+    full_name = " ".join(str(full_name or "").split())
+    if not full_name:
+        raise AccessError(_("Give your full name."), field="full_name")
+    if len(full_name) > 200:
+        raise AccessError(_("The name is too long: use at most 200 letters."), field="full_name")
+    channel, address = contact_parse(contact)
+    if not consent:
+        raise AccessError(
+            _("An account needs your consent to the processing of your personal data."),
+            field="consent",
+        )
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = "kk"
+    user = User(
+        username=address,
+        full_name=full_name,
+        language=language,
+        phone=address if channel == ContactChannel.PHONE else "",
+        email=address if channel == ContactChannel.EMAIL else "",
+        alert_channels=["sms" if channel == ContactChannel.PHONE else "email"],
+    )
+    _check_password_rules(password, user)
+    if _contact_taken(channel, address):
+        raise ContactTaken(channel)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same contact joined at the same moment
+        raise ContactTaken(channel) from None
+    now = timezone.now()
+    AccountConsent.objects.create(
+        user=user,
+        purpose=AccountConsent.Purpose.PARTICIPATION,
+        text_version=PARTICIPANT_CONSENT_VERSION,
+        given_at=now,
+    )
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CREATE,
+        obj=user,
+        changes={"contact": [None, channel], "consent": [None, PARTICIPANT_CONSENT_VERSION]},
+        note="participant's account",
+    )
+    contact_code_send(user=user, channel=channel)
+    return user
+
+
+def participant_for_reset(contact: str) -> tuple[User, str] | None:
+    """The active participant's account whose login is this phone or e-mail, with the channel;
+    None otherwise (staff logins are reset by their administrators)."""
+    try:
+        channel, address = contact_parse(contact)
+    except AccessError:
+        return None
+    user = User.objects.filter(username=address, is_active=True).first()
+    if user is None or contact_addresses(user).get(channel, "").lower() != address:
+        return None
+    if user.is_staff or user.is_superuser or policies.grants_of(user):
+        return None  # a member of staff whose login looks like an e-mail: not here
+    return user, channel
+
+
+@transaction.atomic
+def participant_reset_start(*, contact: str) -> bool:
+    """A code to set a new password goes to the phone or e-mail that is the account's login;
+    False (nothing sent, and the page says the same) when there is no such account."""
+    found = participant_for_reset(contact)
+    if found is None:
+        return False
+    user, channel = found
+    contact_code_send(user=user, channel=channel, purpose=ContactCode.Purpose.RESET)
+    return True
+
+
+def participant_reset_finish(*, contact: str, code: str, password: str) -> User:
+    """The code sent to the login's phone or e-mail sets a new password (and confirms that
+    contact); a wrong code is counted even though it is refused."""
+    found = participant_for_reset(contact)
+    if found is None:
+        raise ContactCodeRefused(_("No code was sent to this address yet. Ask for a code."))
+    user, channel = found
+    _check_password_rules(password, user)
+    refusal: ContactCodeRefused | None = None
+    with transaction.atomic():
+        target = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        checked = _code_check(
+            user=target,
+            channel=channel,
+            purpose=ContactCode.Purpose.RESET,
+            code=code,
+            address=target.username,
+        )
+        if isinstance(checked, ContactCodeRefused):
+            refusal = checked
+        else:
+            checked.delete()
+            target.set_password(password)
+            target.save(update_fields=["password"])
+            audit_record(
+                actor=target,
+                action=AuditEntry.Action.UPDATE,
+                obj=target,
+                organisation_path=account_path(target),
+                changes={"password": ["•••", "•••"]},
+                note="new password set with a one-time code",
+            )
+            if contact_verified_at(target, channel) is None and not _contact_taken(
+                channel, target.username, exclude=target
+            ):
+                _contact_confirm(target, channel, target.username)
+    if refusal is not None:
+        raise refusal
+    return target
+
+
+def contact_code_pending(user: User, channel: str) -> ContactCode | None:
+    """The code last sent to confirm this contact, while it may still be entered."""
+    row = ContactCode.objects.filter(
+        user=user, channel=channel, purpose=ContactCode.Purpose.VERIFY
+    ).first()
+    if row is None or row.expires_at <= timezone.now() or row.attempts >= code_attempts():
+        return None
+    if row.address.lower() != contact_addresses(user).get(channel, "").lower():
+        return None
+    return row

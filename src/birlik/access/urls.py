@@ -16,4 +16,9 @@ urlpatterns = [
     path("grants/waiting/<int:pk>/", views.grant_decide, name="grant_decide"),
     path("accounts/<int:pk>/second-factor/", views.second_factor_reset, name="second_factor_reset"),
     path("audit/", views.audit, name="audit"),
+    # participants (accounts)
+    path("join/", views.join, name="join"),
+    path("contact/", views.verify_contact, name="verify_contact"),
+    path("password/forgotten/", views.password_reset, name="password_reset"),
+    path("password/forgotten/code/", views.password_reset_code, name="password_reset_code"),
 ]

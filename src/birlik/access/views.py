@@ -27,9 +27,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -47,12 +49,16 @@ from .forms import (
     AlertChannelsForm,
     AuditFilterForm,
     BodyLookupForm,
+    ContactCodeForm,
     GrantExistingForm,
     GrantFilterForm,
     GrantNewAccountForm,
+    JoinForm,
     LoginForm,
     PasswordChangeForm,
     PasswordConfirmForm,
+    PasswordResetFinishForm,
+    PasswordResetStartForm,
     ProfileForm,
     SecondFactorForm,
     TokenForm,
@@ -143,7 +149,7 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     blocked = False
     if request.method == "POST":
-        key = _failure_key(request, request.POST.get("username", ""))
+        key = _failure_key(request, services.login_name(request.POST.get("username", "")))
         if _is_blocked(key):
             # The password is not even checked while the limit holds.
             blocked = True
@@ -154,7 +160,7 @@ def login(request: HttpRequest) -> HttpResponse:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
                 _finish_login(request, user, backend, None, key)
-                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+                return redirect(next_url or _home_for(user))
             # The password was right; the account is signed in only after the code.
             request.session.cycle_key()
             request.session[PENDING_KEY] = {"user": user.pk, "backend": backend, "at": time.time()}
@@ -200,7 +206,7 @@ def _second_step(request: HttpRequest, pending: dict[str, Any], next_url: str) -
             if device is not None:
                 request.session.pop(PENDING_KEY, None)
                 _finish_login(request, user, str(pending["backend"]), device, key)
-                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+                return redirect(next_url or _home_for(user))
             form.add_error("token", _second_factor_refused())
     return render(
         request,
@@ -804,6 +810,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "may_manage": policies.can(user, "access.manage_grants"),
             "may_audit": policies.can(user, "access.view_audit"),
+            # (accounts) the contacts and their confirmation; roles and alerts are for staff
+            "staff_account": bool(user.is_staff or user.is_superuser or own_grants or own_pending),
+            "contacts": [
+                {
+                    "channel": channel,
+                    "address": address,
+                    "verified_at": services.contact_verified_at(user, channel),
+                    "verify_url": _verify_url(channel, reverse("access:profile")),
+                }
+                for channel, address in services.contact_addresses(user).items()
+            ],
+            "activist_of": services.activist_memberships(user),
         },
     )
 
@@ -828,3 +846,259 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed."))
             return redirect("access:profile")
     return render(request, "access/password.html", {"form": form})
+
+
+# --- participants (accounts) ----------------------------------------------------------------
+
+# Codes sent (on joining, again on request, to set a new password): per client address and
+# per phone or e-mail, each under settings.RATE_CONTACT_CODES.
+CODE_SCOPE = "contact-codes"
+CODE_CONTACT_SCOPE = "contact-codes-to"
+RESET_KEY = "access_reset_contact"
+
+
+def _home_for(user: Any) -> str:
+    """Where a sign-in without ``next`` leads: staff to the workspace, participants (who
+    hold no role) to the portal, never to a page that refuses them."""
+    if policies.can(user, "workspace.enter"):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return reverse("portal:home")
+
+
+def _codes_refused(request: HttpRequest, address: str) -> ratelimit.Verdict | None:
+    """Counts one code sent from this client and to this address; the refusal when either is
+    over the limit (neither one client nor many may flood a phone or try many contacts)."""
+    verdict = ratelimit.limited(request, CODE_SCOPE, rate="RATE_CONTACT_CODES")
+    if verdict:
+        return verdict
+    rate = ratelimit.setting_rate("RATE_CONTACT_CODES")
+    ident = salted_hmac("birlik.access.contact-codes", address.lower()).hexdigest()[:40]
+    verdict = ratelimit.check(CODE_CONTACT_SCOPE, ident, limit=rate.limit, window=rate.window)
+    return verdict if verdict.over else None
+
+
+def _codes_wait(retry_after: int) -> str:
+    minutes = max(1, -(-int(retry_after) // 60))
+    return ngettext(
+        "Too many codes were asked for. Ask for a new code in %(count)s minute.",
+        "Too many codes were asked for. Ask for a new code in %(count)s minutes.",
+        minutes,
+    ) % {"count": minutes}
+
+
+def _form_error(form: Any, error: services.AccessError, aliases: dict[str, str]) -> None:
+    field = aliases.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def join(request: HttpRequest) -> HttpResponse:
+    """A participant's account with a phone or an e-mail; a code is sent to confirm it."""
+    next_url = _safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or reverse("access:profile"))
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if verdict := _codes_refused(request, data["contact"]):
+            form.add_error(None, _codes_wait(verdict.retry_after))
+            status = 429
+        else:
+            try:
+                user = services.participant_join(
+                    full_name=data["full_name"],
+                    contact=data["contact"],
+                    password=data["password1"],
+                    consent=data["consent"],
+                    language=translation.get_language() or "kk",
+                )
+            except services.AccessError as error:
+                _form_error(form, error, {"password": "password1"})
+            else:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    _("Your account is open. Enter the code we have sent to %(contact)s.")
+                    % {"contact": data["contact"]},
+                )
+                return redirect(_with_next(reverse("access:verify_contact"), next_url))
+    return render(
+        request,
+        "access/join.html",
+        {"form": form, "next": next_url, "login_url": _login_url(next_url)},
+        status=status,
+    )
+
+
+def _chosen_channel(request: HttpRequest, user: User, addresses: dict[str, str]) -> str:
+    """The contact asked for, else the login's own while unconfirmed, else any unconfirmed."""
+    asked = request.POST.get("channel") or request.GET.get("channel") or ""
+    if asked in addresses:
+        return asked
+    unverified = [c for c in addresses if services.contact_verified_at(user, c) is None]
+    own = "email" if "@" in user.username else "phone"
+    for candidate in (own if own in unverified else "", *unverified, own):
+        if candidate in addresses:
+            return candidate
+    return next(iter(addresses), "")
+
+
+def _verify_url(channel: str, next_url: str) -> str:
+    query = {"channel": channel} if channel else {}
+    if next_url:
+        query["next"] = next_url
+    url = reverse("access:verify_contact")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@login_required
+@never_cache
+def verify_contact(request: HttpRequest) -> HttpResponse:
+    """Enter the code sent to one's phone or e-mail (or ask for one): the contact is confirmed."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    next_url = _safe_next(request)
+    addresses = services.contact_addresses(user)
+    channel = _chosen_channel(request, user, addresses)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = ContactCodeForm(request.POST if action == "verify" else None)
+    status = 200
+    here = _verify_url(channel, next_url)
+    if request.method == "POST" and not channel:
+        messages.error(request, _("Your account has no phone or e-mail to confirm."))
+        return redirect(here)
+    send_error = ""
+    if action == "send":
+        if verdict := _codes_refused(request, addresses[channel]):
+            send_error = _codes_wait(verdict.retry_after)
+            status = 429
+        else:
+            try:
+                services.contact_code_send(user=user, channel=channel)
+            except services.AccessError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("We have sent a new code to %(contact)s.") % {"contact": addresses[channel]},
+                )
+            return redirect(here)
+    elif action == "verify":
+        if form.is_valid():
+            try:
+                services.contact_verify(user=user, channel=channel, code=form.cleaned_data["code"])
+            except services.AccessError as error:
+                _form_error(form, error, {})
+            else:
+                messages.success(
+                    request,
+                    _("Your phone number is confirmed.")
+                    if channel == "phone"
+                    else _("Your e-mail is confirmed."),
+                )
+                return redirect(next_url or reverse("access:profile"))
+    elif action is not None:
+        messages.error(request, _("This action is not known. Use the buttons on the page."))
+        return redirect(here)
+    return render(
+        request,
+        "access/verify_contact.html",
+        {
+            "form": form,
+            "next": next_url,
+            "channel": channel,
+            "address": addresses.get(channel, ""),
+            "verified_at": services.contact_verified_at(user, channel) if channel else None,
+            "pending": services.contact_code_pending(user, channel) if channel else None,
+            "others": [
+                {"channel": other, "url": _verify_url(other, next_url)}
+                for other in addresses
+                if other != channel
+            ],
+            "done_url": next_url or reverse("access:profile"),
+            "send_error": send_error,
+        },
+        status=status,
+    )
+
+
+@never_cache
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """A participant who forgot the password asks for a code to the phone or e-mail that is
+    the login; the answer is the same whether such an account exists or not."""
+    next_url = _safe_next(request)
+    form = PasswordResetStartForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["contact"]
+        if verdict := _codes_refused(request, contact):
+            form.add_error(None, _codes_wait(verdict.retry_after))
+            status = 429
+        else:
+            services.participant_reset_start(contact=contact)
+            request.session[RESET_KEY] = contact
+            return redirect(_with_next(reverse("access:password_reset_code"), next_url))
+    return render(
+        request,
+        "access/join_password.html",
+        {"form": form, "next": next_url, "login_url": _login_url(next_url)},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("password1", "password2", "code")
+@never_cache
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    """The code and a new password; the account is signed in when they are right."""
+    next_url = _safe_next(request)
+    contact = request.session.get(RESET_KEY)
+    start = _with_next(reverse("access:password_reset"), next_url)
+    if not isinstance(contact, str) or not contact:
+        return redirect(start)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = PasswordResetFinishForm(request.POST if action == "reset" else None)
+    status = 200
+    send_error = ""
+    if action == "send":
+        if verdict := _codes_refused(request, contact):
+            send_error = _codes_wait(verdict.retry_after)
+            status = 429
+        else:
+            services.participant_reset_start(contact=contact)
+            messages.success(
+                request,
+                _("If an account uses %(contact)s, we have sent a new code to it.")
+                % {"contact": contact},
+            )
+            return redirect(_with_next(reverse("access:password_reset_code"), next_url))
+    elif action == "reset" and form.is_valid():
+        try:
+            user = services.participant_reset_finish(
+                contact=contact,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.AccessError as error:
+            _form_error(form, error, {"password": "password1"})
+        else:
+            request.session.pop(RESET_KEY, None)
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.login_record(user=user, second_factor=False)
+            messages.success(request, _("Your new password is set and you are signed in."))
+            return redirect(next_url or _home_for(user))
+    elif action is not None and action != "reset":
+        messages.error(request, _("This action is not known. Use the buttons on the page."))
+    return render(
+        request,
+        "access/join_password_code.html",
+        {
+            "form": form,
+            "next": next_url,
+            "contact": contact,
+            "start_url": start,
+            "send_error": send_error,
+        },
+        status=status,
+    )
