@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401 - registers the permissions and scope rules
+        from . import policies, programme_policies  # noqa: F401 - registers permissions and scopes

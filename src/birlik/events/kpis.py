@@ -439,3 +439,154 @@ def events_by_district(period: Period, region: Region | None) -> list[Row]:
 )
 def participants_by_district(period: Period, region: Region | None) -> list[Row]:
     return _by_district(period, region, "participants")
+
+
+# --- programmes (programmes) -------------------------------------------------------------------
+# Figures of the programmes that bodies join, by programme and region: the public programme
+# pages, the plan's programme targets and the annual report read these, so they show the same
+# numbers. Events and participants by programme and region add up, programme by programme, to
+# ``events.events_by_programme`` and ``events.participants_by_programme``.
+
+# Kinds of event the interview counts as "performances": concerts, and the plays and shows that
+# the imports file under the same kind (``queries._KIND_WORDS``: «спектакль», «қойылым», театр).
+PERFORMANCE_KINDS = (Event.Kind.CONCERT,)
+FESTIVAL_KINDS = (Event.Kind.FESTIVAL,)
+PROGRAMME_REGION = ("programme", "region")
+
+
+def _programme_region_rows(qs: QuerySet[Event], value: Count | Sum) -> list[Row]:
+    rows = qs.values("programme__code", "region__iso").annotate(value=value).order_by()
+    return [
+        {
+            "programme": row["programme__code"] or "none",
+            "region": row["region__iso"] or "none",
+            "value": row["value"] or 0,
+        }
+        for row in rows
+        if row["value"]
+    ]
+
+
+def _programme_region_with_imported(
+    rows: list[Row], period: Period, region: Region | None, measure: str
+) -> list[Row]:
+    merged = {(row["programme"], row["region"]): dict(row) for row in rows}
+    for item in historical_rows(period, region):
+        if not item[measure]:
+            continue
+        key = (item["programme"], item["region"])
+        if key in merged:
+            merged[key]["value"] += item[measure]
+        else:
+            merged[key] = {"programme": key[0], "region": key[1], "value": item[measure]}
+    return sorted(merged.values(), key=lambda row: (row["programme"], row["region"]))
+
+
+@indicator(
+    "events.programme_bodies",
+    name=_("Bodies taking part in programmes, by programme and region"),
+    unit=_("bodies"),
+    dimensions=PROGRAMME_REGION,
+    order=1800,
+    # A body in two programmes is in both rows: the rows of one programme add up, not all rows.
+    additive=False,
+    description=_(
+        "Bodies of the Assembly that took part in the programme at any time in the period (joined "
+        "on or before its last day and not left before its first), by the region of the body "
+        "(“none”: bodies of the whole country). Each body counts once per programme."
+    ),
+)
+def programme_bodies(period: Period, region: Region | None) -> list[Row]:
+    from .programme_queries import memberships_during
+
+    qs = memberships_during(period)
+    if region is not None:
+        qs = qs.filter(organisation__region=region)
+    rows = (
+        qs.values("programme__code", "organisation__region__iso")
+        .annotate(value=Count("organisation", distinct=True))
+        .order_by("programme__code", "organisation__region__iso")
+    )
+    return [
+        {
+            "programme": row["programme__code"],
+            "region": row["organisation__region__iso"] or "none",
+            "value": row["value"],
+        }
+        for row in rows
+    ]
+
+
+@indicator(
+    "events.programme_events",
+    name=_("Events held by programme and region"),
+    unit=_("events"),
+    dimensions=PROGRAMME_REGION,
+    order=1801,
+    description=format_lazy(
+        "{} {}",
+        _(
+            "Events held (or reported as held) that started in the period, by their programme "
+            "(“none”: outside programmes) and the region of the event."
+        ),
+        IMPORTED,
+    ),
+)
+def programme_events(period: Period, region: Region | None) -> list[Row]:
+    rows = _programme_region_rows(held_events(period, region), Count("id"))
+    return _programme_region_with_imported(rows, period, region, "events")
+
+
+@indicator(
+    "events.programme_participants",
+    name=_("Participants by programme and region"),
+    unit=_("participants"),
+    dimensions=PROGRAMME_REGION,
+    order=1802,
+    description=format_lazy(
+        "{} {}",
+        _(
+            "Participants of the events held in the period (people checked in online plus those "
+            "the organiser reported), by programme and region of the event."
+        ),
+        IMPORTED,
+    ),
+)
+def programme_participants(period: Period, region: Region | None) -> list[Row]:
+    rows = _programme_region_rows(held_events(period, region), Sum("participants_total"))
+    return _programme_region_with_imported(rows, period, region, "participants")
+
+
+@indicator(
+    "events.festivals",
+    name=_("Festivals held, by programme and region"),
+    unit=_("festivals"),
+    dimensions=PROGRAMME_REGION,
+    order=1803,
+    description=_(
+        "Events of the kind “festival” held (or reported as held) that started in the period, by "
+        "programme and region of the event. Yearly totals imported from earlier records have "
+        "no kind of event and are not included."
+    ),
+)
+def festivals(period: Period, region: Region | None) -> list[Row]:
+    qs = held_events(period, region).filter(kind__in=FESTIVAL_KINDS)
+    return _programme_region_rows(qs, Count("id"))
+
+
+@indicator(
+    "events.performances",
+    name=_("Performances given, by programme and region"),
+    unit=_("performances"),
+    dimensions=PROGRAMME_REGION,
+    order=1804,
+    description=_(
+        "Events of the kind “concert” held (or reported as held) that started in the period: "
+        "concerts, plays and other stage performances (imports file «спектакль», «қойылым» "
+        "and theatre under this kind), by programme and region of the event. Yearly totals "
+        "imported from earlier records have no kind of event and are not included."
+    ),
+)
+def performances(period: Period, region: Region | None) -> list[Row]:
+    qs = held_events(period, region).filter(kind__in=PERFORMANCE_KINDS)
+    return _programme_region_rows(qs, Count("id"))

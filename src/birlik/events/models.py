@@ -25,21 +25,75 @@ TITLE_FIELDS = frozenset({"title", *(f"title_{language}" for language in TITLE_L
 
 
 class Programme(models.Model):
-    """A programme or project of the Assembly (data: admins add them without a release)."""
+    """A programme or project of the Assembly (data: admins add them without a release).
+
+    Bodies join it (``ProgrammeMembership``), partners outside the Assembly take part in it
+    (``ProgrammePartner``), the national plan sets yearly targets for it per region, and its
+    public page (``is_public``) shows its figures."""
+
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", _("programme")
+        YOUTH_PROJECT = "youth_project", _("youth project")
+        LANGUAGE = "language", _("language programme")
+        CULTURE = "culture", _("culture and arts")
+        SPORTS = "sports", _("sports")
+        PREVENTION = "prevention", _("prevention")
+        SOCIAL = "social", _("social project")
+        EDUCATION = "education", _("education and training")
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveIntegerField(_("sort order"), default=1000)
+    # --- (programmes): what makes a programme a thing bodies join
+    kind = models.CharField(
+        _("kind of programme"), max_length=20, choices=Kind.choices, default=Kind.PROGRAMME
+    )
+    goal = models.TextField(_("goal"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_programmes",
+        verbose_name=_("body in charge"),
+        help_text=_("Usually the Secretariat of the Assembly."),
+    )
+    first_year = models.PositiveSmallIntegerField(_("active from (year)"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(
+        _("active until (year)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while the programme runs."),
+    )
+    is_public = models.BooleanField(
+        _("public page"),
+        default=True,
+        help_text=_("Show the programme and its figures on the portal."),
+    )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True)
+                | Q(first_year__isnull=True)
+                | Q(last_year__gte=F("first_year")),
+                name="programme_years_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def active_in(self, year: int) -> bool:
+        """Whether the programme ran in ``year`` (by its years; no year given is no limit)."""
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or year <= self.last_year
+        )
 
 
 class Audience(models.Model):
@@ -438,3 +492,145 @@ class HistoricalFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.organisation_id} {self.programme_id or '-'}: {self.events_count}"
+
+
+# --- (programmes): bodies that join programmes, and the programmes' partners -----------------
+
+
+class ProgrammeMembership(models.Model):
+    """A body taking part in a programme from ``joined_on`` until ``left_on`` (inclusive).
+
+    A body is in a programme once at a time: the database refuses a second open membership;
+    after leaving, it may join again (a new row, the history kept)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programme_memberships",
+        verbose_name=_("body"),
+    )
+    joined_on = models.DateField(_("taking part since"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    joined_by = models.ForeignKey(
+        "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    left_by = models.ForeignKey(
+        "access.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["programme", "organisation__path", "-joined_on"]
+        verbose_name = _("body taking part in a programme")
+        verbose_name_plural = _("bodies taking part in programmes")
+        indexes = [
+            models.Index(fields=["programme", "joined_on"]),
+            models.Index(fields=["organisation", "programme"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="programme_membership_once_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="programme_membership_left_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.organisation_id} {self.joined_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation outside the Assembly that takes part in programmes (state bodies come
+    from the appeals' catalogue instead)."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("ministry")
+        AKIMAT = "akimat", _("akimat")
+        NGO = "ngo", _("non-governmental organisation")
+        BUSINESS = "business", _("business")
+        INTERNATIONAL = "international", _("international organisation")
+        MEDIA = "media", _("media")
+        UNIVERSITY = "university", _("university")
+        OTHER = "other", _("other organisation")
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind of organisation"), max_length=20, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammePartner(models.Model):
+    """A partner of a programme: a state body of the catalogue or an outside organisation, with
+    its role and the dates of the partnership."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partners", verbose_name=_("programme")
+    )
+    state_body = models.ForeignKey(
+        "appeals.StateBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programme_partnerships",
+        verbose_name=_("state body"),
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role in the programme"), max_length=300, blank=True)
+    starts_on = models.DateField(_("partner since"), null=True, blank=True)
+    ends_on = models.DateField(_("partner until"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["programme", "starts_on", "id"]
+        verbose_name = _("programme partner")
+        verbose_name_plural = _("programme partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state_body__isnull=False) & Q(organisation__isnull=True))
+                | (Q(state_body__isnull=True) & Q(organisation__isnull=False)),
+                name="programme_partner_one_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="programme_partner_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.state_body or self.organisation or "")
+
+    @property
+    def party(self) -> Any:
+        return self.state_body if self.state_body_id else self.organisation

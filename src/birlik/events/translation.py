@@ -1,11 +1,11 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Audience, Event, Programme
+from .models import Audience, Event, PartnerOrganisation, Programme, ProgrammePartner
 
 
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "goal")
 
 
 @register(Audience)
@@ -16,3 +16,16 @@ class AudienceTranslation(TranslationOptions):
 @register(Event)
 class EventTranslation(TranslationOptions):
     fields = ("title", "description", "address")
+
+
+# --- (programmes)
+
+
+@register(PartnerOrganisation)
+class PartnerOrganisationTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(ProgrammePartner)
+class ProgrammePartnerTranslation(TranslationOptions):
+    fields = ("role",)

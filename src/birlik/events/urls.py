@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import programme_views, views
 
 app_name = "events"
 urlpatterns = [
@@ -23,4 +23,23 @@ urlpatterns = [
     path("<int:pk>/sheet/", views.sheet, name="sheet"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
+    # (programmes) programmes that bodies join
+    path("programmes/", programme_views.programme_list, name="programme_list"),
+    path("programmes/<slug:code>/", programme_views.programme_detail, name="programme_detail"),
+    path("programmes/<slug:code>/join/", programme_views.programme_join, name="programme_join"),
+    path(
+        "programmes/<slug:code>/memberships/<int:membership>/leave/",
+        programme_views.programme_leave,
+        name="programme_leave",
+    ),
+    path(
+        "programmes/<slug:code>/partners/",
+        programme_views.programme_partners,
+        name="programme_partners",
+    ),
+    path(
+        "programmes/<slug:code>/partners/<int:partner>/remove/",
+        programme_views.programme_partner_remove,
+        name="programme_partner_remove",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from birlik.core import kpi
-from birlik.events.models import FOUNDING_YEAR
+from birlik.events.models import FOUNDING_YEAR, Programme
 from birlik.geo.models import Region
 from birlik.registry.models import OrganisationKind
 
@@ -173,10 +173,30 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [(item.key, f"{item.name} ({item.unit})") for item in kpi.indicators()]
 
 
+class ProgrammeField(forms.ModelChoiceField[Programme]):
+    """(programmes) A programme in use, by its code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Programme.objects.filter(is_active=True).order_by("position", "code"),
+            to_field_name="code",
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class TargetForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"), choices=())
     region = RegionField(label=_("Region"), required=False, empty_label=_("whole country"))
     kind = KindField(label=_("Kind of body"), required=False, empty_label=_("all kinds"))
+    programme = ProgrammeField(
+        label=_("Programme"),
+        required=False,
+        empty_label=_("all programmes"),
+        help_text=_("Only for indicators counted by programme."),
+    )
     value = forms.DecimalField(
         label=_("Target value"),
         min_value=Decimal(0),

@@ -54,7 +54,8 @@ class Plan(models.Model):
 
 class Target(models.Model):
     """A target value of one indicator for the plan's year: national (no region) or for one
-    region, for every kind of body (no kind) or one."""
+    region, for every kind of body (no kind) or one, for every programme (no programme) or
+    one."""
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("plan")
@@ -77,6 +78,15 @@ class Target(models.Model):
         verbose_name=_("kind of body"),
     )
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=1)
+    # (programmes): a target of one programme, read from the indicator's programme rows.
+    programme = models.ForeignKey(
+        "events.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
 
     class Meta:
         ordering = ["plan", "indicator", "region__kato", "kind__position"]
@@ -85,4 +95,7 @@ class Target(models.Model):
         indexes = [models.Index(fields=["plan", "indicator", "region"])]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.region_id or '-'} {self.kind_id or '-'}: {self.value}"
+        return (
+            f"{self.indicator} {self.region_id or '-'} {self.kind_id or '-'} "
+            f"{self.programme_id or '-'}: {self.value}"
+        )

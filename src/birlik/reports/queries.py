@@ -428,38 +428,110 @@ def _gap(actual: float | None, target: float | None) -> dict[str, Any]:
     }
 
 
-def plan_progress(*, plan: Any, region: Region | None = None) -> list[dict[str, Any]]:
-    """Actual against target for every (indicator, kind) of the plan, rolled up the hierarchy.
+# (programmes): targets of one programme read the indicator's rows of that programme.
 
-    Returns one dict per (indicator, kind) with ``key``, ``name``, ``unit``, ``kind``,
-    ``kind_name`` and the figures of the scope asked (the nation, or ``region``): ``actual``,
-    ``target``, ``gap`` (actual − target), ``gap_pct`` (gap as % of target), ``share`` (actual as
-    % of target). National scope adds ``regions``: the same figures per region (regions with a
-    target or an actual); region scope adds ``districts``: ``(kato, name, actual)`` of its
-    districts. A national target missing from the plan is the sum of the regional ones (not for
-    percentages); a region's actual is the database figure of the region, which equals the sum
-    of its districts' figures.
-    """
+
+def _programme_rows(
+    key: str,
+    *,
+    period: kpi.Period,
+    programme: str,
+    region: Region | None = None,
+    kind: str | None = None,
+) -> list[kpi.Row]:
+    item = indicator_map()[key]
+    data = filter_kind(item, rows(key, period, region), kind) or []
+    return [row for row in data if row.get("programme") == programme]
+
+
+def programme_actual(
+    key: str,
+    *,
+    period: kpi.Period,
+    programme: str,
+    region: Region | None = None,
+    kind: str | None = None,
+) -> float:
+    """An indicator's value for one programme (code), in a region or the whole country: its
+    rows of that programme added up (one programme's rows add up, region by region)."""
+    return sum(
+        row["value"]
+        for row in _programme_rows(
+            key, period=period, programme=programme, region=region, kind=kind
+        )
+    )
+
+
+def programme_actual_by_region(
+    key: str, *, period: kpi.Period, programme: str, kind: str | None = None
+) -> dict[str, float]:
+    """An indicator's value for one programme in every region (by ISO code)."""
+    regions = list(Region.objects.all())
+    if "region" in indicator_map()[key].dimensions:
+        data = _programme_rows(key, period=period, programme=programme, kind=kind)
+        grouped = regroup(data, "region")
+        return {region.iso: grouped.get(region.iso, 0) for region in regions}
+    return {
+        region.iso: programme_actual(
+            key, period=period, programme=programme, region=region, kind=kind
+        )
+        for region in regions
+    }
+
+
+def plan_progress(*, plan: Any, region: Region | None = None) -> list[dict[str, Any]]:
+    """Actual against target for every (indicator, kind, programme) of the plan, rolled up the
+    hierarchy.
+
+    Returns one dict per (indicator, kind, programme) with ``key``, ``name``, ``unit``,
+    ``kind``, ``kind_name``, ``programme``, ``programme_name`` and the figures of the scope
+    asked (the nation, or ``region``): ``actual``, ``target``, ``gap`` (actual − target),
+    ``gap_pct`` (gap as % of target), ``share`` (actual as % of target). National scope adds
+    ``regions``: the same figures per region (regions with a target or an actual); region
+    scope adds ``districts``: ``(kato, name, actual)`` of its districts. A national target
+    missing from the plan is the sum of the regional ones (not for percentages); a region's
+    actual is the database figure of the region, which equals the sum of its districts'
+    figures. A programme's target reads the indicator's rows of that programme."""
     from .services import plan_period
 
     period = plan_period(plan)
     known = indicator_map()
     regions = list(Region.objects.all())
     names = kind_names()
-    groups: dict[tuple[str, str | None], dict[str | None, float]] = defaultdict(dict)
-    for target in plan.targets.select_related("region", "kind"):
+    groups: dict[tuple[str, str | None, str | None], dict[str | None, float]] = defaultdict(dict)
+    programme_names: dict[str, str] = {}
+    for target in plan.targets.select_related("region", "kind", "programme"):
         kind_code = target.kind.code if target.kind_id else None
         region_iso = target.region.iso if target.region_id else None
-        groups[(target.indicator, kind_code)][region_iso] = float(target.value)
+        programme_code = target.programme.code if target.programme_id else None
+        if target.programme_id:
+            programme_names[target.programme.code] = target.programme.name
+        groups[(target.indicator, kind_code, programme_code)][region_iso] = float(target.value)
     result = []
 
-    def position(pair: tuple[tuple[str, str | None], Any]) -> tuple[int, str, str]:
-        (key, kind_code), _targets = pair
-        return (known[key].order if key in known else 9999, key, kind_code or "")
+    def position(pair: tuple[tuple[str, str | None, str | None], Any]) -> tuple[int, str, str, str]:
+        (key, kind_code, programme_code), _targets = pair
+        order = known[key].order if key in known else 9999
+        return (order, key, kind_code or "", programme_code or "")
 
-    for (key, kind_code), targets in sorted(groups.items(), key=position):
+    for (key, kind_code, programme_code), targets in sorted(groups.items(), key=position):
         item = known.get(key)
         if item is None:
+            continue
+        if programme_code is not None:
+            result.append(
+                _programme_progress(
+                    item,
+                    targets,
+                    period=period,
+                    region=region,
+                    kind_code=kind_code,
+                    kind_name=names.get(kind_code, "") if kind_code else "",
+                    programme_code=programme_code,
+                    programme_name=programme_names.get(programme_code, programme_code),
+                    regions=regions,
+                )
+            )
             continue
         percentage = str(item.unit) == "%"
         entry: dict[str, Any] = {
@@ -469,6 +541,8 @@ def plan_progress(*, plan: Any, region: Region | None = None) -> list[dict[str, 
             "description": str(item.description),
             "kind": kind_code,
             "kind_name": names.get(kind_code, "") if kind_code else "",
+            "programme": None,
+            "programme_name": "",
         }
         if region is None:
             national_target = targets.get(None)
@@ -499,3 +573,52 @@ def plan_progress(*, plan: Any, region: Region | None = None) -> list[dict[str, 
             ]
         result.append(entry)
     return result
+
+
+def _programme_progress(
+    item: kpi.Indicator,
+    targets: dict[str | None, float],
+    *,
+    period: kpi.Period,
+    region: Region | None,
+    kind_code: str | None,
+    kind_name: str,
+    programme_code: str,
+    programme_name: str,
+    regions: list[Region],
+) -> dict[str, Any]:
+    """(programmes) The progress entry of one programme's targets: as ``plan_progress`` (the
+    nation with its regions, or one region), the actual read from the programme's rows."""
+    entry: dict[str, Any] = {
+        "key": item.key,
+        "name": str(item.name),
+        "unit": str(item.unit),
+        "description": str(item.description),
+        "kind": kind_code,
+        "kind_name": kind_name,
+        "programme": programme_code,
+        "programme_name": programme_name,
+        "districts": [],
+    }
+    percentage = str(item.unit) == "%"
+    if region is None:
+        national_target = targets.get(None)
+        regional = {iso: value for iso, value in targets.items() if iso is not None}
+        if national_target is None and regional and not percentage:
+            national_target = sum(regional.values())
+        actual = programme_actual(item.key, period=period, programme=programme_code, kind=kind_code)
+        entry.update(_gap(actual, national_target))
+        per_region = programme_actual_by_region(
+            item.key, period=period, programme=programme_code, kind=kind_code
+        )
+        entry["regions"] = [
+            {"iso": r.iso, "name": r.name, **_gap(per_region.get(r.iso), regional.get(r.iso))}
+            for r in regions
+            if r.iso in regional or per_region.get(r.iso)
+        ]
+    else:
+        actual = programme_actual(
+            item.key, period=period, programme=programme_code, region=region, kind=kind_code
+        )
+        entry.update(_gap(actual, targets.get(region.iso)))
+    return entry

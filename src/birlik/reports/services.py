@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from birlik.access.models import AuditEntry, User
 from birlik.access.services import audit_record
 from birlik.core import kpi
+from birlik.events.models import Programme
 from birlik.geo.models import Region
 from birlik.registry.models import OrganisationKind
 
@@ -28,6 +29,7 @@ class TargetInput:
     region: Region | None
     kind: OrganisationKind | None
     value: Decimal
+    programme: Programme | None = None  # (programmes): a target of one programme
 
 
 def _check_year(year: int) -> None:
@@ -50,6 +52,11 @@ def _check_target(item: TargetInput) -> None:
     if item.kind is not None and "kind" not in known[item.indicator].dimensions:
         raise PlanError(
             _("The indicator “%(key)s” is not counted by kind of body; leave the kind empty.")
+            % {"key": item.indicator}
+        )
+    if item.programme is not None and "programme" not in known[item.indicator].dimensions:
+        raise PlanError(
+            _("The indicator “%(key)s” is not counted by programme; leave the programme empty.")
             % {"key": item.indicator}
         )
     if item.value < 0 or item.value > MAX_VALUE:
@@ -104,16 +111,26 @@ def plan_approve(*, plan: Plan, user: User) -> Plan:
 
 def _replace(plan: Plan, item: TargetInput) -> Target:
     Target.objects.filter(
-        plan=plan, indicator=item.indicator, region=item.region, kind=item.kind
+        plan=plan,
+        indicator=item.indicator,
+        region=item.region,
+        kind=item.kind,
+        programme=item.programme,
     ).delete()
     return Target.objects.create(
-        plan=plan, indicator=item.indicator, region=item.region, kind=item.kind, value=item.value
+        plan=plan,
+        indicator=item.indicator,
+        region=item.region,
+        kind=item.kind,
+        programme=item.programme,
+        value=item.value,
     )
 
 
 @transaction.atomic
 def target_set(*, plan: Plan, target: TargetInput, user: User) -> Target:
-    """Set (or replace) the target of an indicator for a region and kind in a draft plan."""
+    """Set (or replace) the target of an indicator for a region, kind and programme in a draft
+    plan."""
     plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
     _check_target(target)
@@ -126,6 +143,7 @@ def target_set(*, plan: Plan, target: TargetInput, user: User) -> Target:
             "target": target.indicator,
             "region": target.region.iso if target.region else "",
             "kind": target.kind.code if target.kind else "",
+            "programme": target.programme.code if target.programme else "",
             "value": str(target.value),
         },
     )
@@ -148,13 +166,14 @@ def targets_import(*, plan: Plan, targets: list[TargetInput], user: User) -> int
     """Replace every target of a draft plan by the imported ones (all or nothing)."""
     plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     _check_draft(plan)
-    seen: set[tuple[str, int | None, int | None]] = set()
+    seen: set[tuple[str, int | None, int | None, int | None]] = set()
     for item in targets:
         _check_target(item)
         key = (
             item.indicator,
             item.region.pk if item.region else None,
             item.kind.pk if item.kind else None,
+            item.programme.pk if item.programme else None,
         )
         if key in seen:
             raise PlanError(
@@ -164,7 +183,14 @@ def targets_import(*, plan: Plan, targets: list[TargetInput], user: User) -> int
         seen.add(key)
     plan.targets.all().delete()
     Target.objects.bulk_create(
-        Target(plan=plan, indicator=t.indicator, region=t.region, kind=t.kind, value=t.value)
+        Target(
+            plan=plan,
+            indicator=t.indicator,
+            region=t.region,
+            kind=t.kind,
+            programme=t.programme,
+            value=t.value,
+        )
         for t in targets
     )
     plan.updated_at = timezone.now()

@@ -1,8 +1,9 @@
 """Targets of a plan as an XLSX sheet: exported to be filled in, imported back (all or nothing).
 
 Columns: indicator (registry key), region (ISO code, empty for the whole country), kind (code of
-the kind of body, empty for all kinds), target. Other columns (the names written beside the
-codes on export) are ignored on import.
+the kind of body, empty for all kinds), target, and optionally programme (its code, empty for
+all programmes). Other columns (the names written beside the codes on export) are ignored on
+import.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from birlik.core import kpi, spreadsheets, uploads
 from birlik.core.spreadsheets import ImportFileError, xlsx_rows
+from birlik.events.models import Programme
 from birlik.geo.models import Region
 from birlik.registry.models import OrganisationKind
 
@@ -22,6 +24,7 @@ from .models import Plan
 from .services import MAX_VALUE, TargetInput
 
 COLUMNS = ["indicator", "region", "kind", "target"]
+OPTIONAL = ["programme"]  # (programmes) a sheet from before programme targets has none
 MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -37,22 +40,27 @@ def export_targets(plan: Plan) -> bytes:
     names = {item.key: str(item.name) for item in kpi.indicators()}
     book = spreadsheets.Book(write_only=False)
     sheet = book.sheet(str(plan.year))
-    sheet.append([*COLUMNS, _("Indicator"), _("Region"), _("Kind of body")])
+    sheet.append(
+        [*COLUMNS, *OPTIONAL, _("Indicator"), _("Region"), _("Kind of body"), _("Programme")]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for target in plan.targets.select_related("region", "kind"):
+    for target in plan.targets.select_related("region", "kind", "programme"):
         sheet.append(
             [
                 target.indicator,
                 target.region.iso if target.region else "",
                 target.kind.code if target.kind else "",
                 float(target.value),
+                target.programme.code if target.programme else "",
                 names.get(target.indicator, ""),
                 target.region.name if target.region else _("whole country"),
                 target.kind.name_plural if target.kind else _("all kinds"),
+                target.programme.name if target.programme else _("all programmes"),
             ]
         )
-    for letter, width in zip("ABCDEFG", (34, 8, 24, 14, 50, 30, 30), strict=True):
+    widths = (34, 8, 24, 14, 24, 50, 30, 30, 30)
+    for letter, width in zip("ABCDEFGHI", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     return book.bytes()
 
@@ -86,16 +94,18 @@ def parse_targets(data: bytes) -> ParsedTargets:
             (1, _("Columns missing from the first row: %(names)s.") % {"names": ", ".join(missing)})
         )
         return result
-    position = {name: header.index(name) for name in COLUMNS}
+    position = {name: header.index(name) for name in [*COLUMNS, *OPTIONAL] if name in header}
     known = {item.key: item for item in kpi.indicators()}
     regions = {region.iso.upper(): region for region in Region.objects.all()}
     kinds = {kind.code: kind for kind in OrganisationKind.objects.all()}
-    seen: dict[tuple[str, str, str], int] = {}
+    programmes = {programme.code: programme for programme in Programme.objects.all()}
+    seen: dict[tuple[str, str, str, str], int] = {}
     for number, line in enumerate(lines[1:], start=2):
         cells = {
             name: _text(line[index]) if index < len(line) else ""
             for name, index in position.items()
         }
+        cells.setdefault("programme", "")
         if not any(cells.values()):
             continue
         problems = []
@@ -114,6 +124,11 @@ def parse_targets(data: bytes) -> ParsedTargets:
             problems.append(_("unknown kind of body “%(code)s”") % {"code": cells["kind"]})
         if kind is not None and item is not None and "kind" not in item.dimensions:
             problems.append(_("this indicator is not counted by kind of body"))
+        programme = programmes.get(cells["programme"]) if cells["programme"] else None
+        if cells["programme"] and programme is None:
+            problems.append(_("unknown programme “%(code)s”") % {"code": cells["programme"]})
+        if programme is not None and item is not None and "programme" not in item.dimensions:
+            problems.append(_("this indicator is not counted by programme"))
         try:
             value = Decimal(
                 cells["target"].replace("\u00a0", "").replace(" ", "").replace(",", ".")
@@ -124,7 +139,7 @@ def parse_targets(data: bytes) -> ParsedTargets:
         except InvalidOperation:
             problems.append(_("the target must be a number from 0 up to 999 999 999 999"))
             value = Decimal(0)
-        key = (cells["indicator"], cells["region"].upper(), cells["kind"])
+        key = (cells["indicator"], cells["region"].upper(), cells["kind"], cells["programme"])
         if key in seen:
             problems.append(
                 _("the same indicator, region and kind as row %(row)s") % {"row": seen[key]}
@@ -133,7 +148,7 @@ def parse_targets(data: bytes) -> ParsedTargets:
         if problems:
             result.errors.append((number, "; ".join(problems)))
         elif item is not None:
-            result.targets.append(TargetInput(item.key, region, kind, value))
+            result.targets.append(TargetInput(item.key, region, kind, value, programme))
     if not result.targets and not result.errors:
         result.errors.append((0, _("The sheet has no targets.")))
     return result

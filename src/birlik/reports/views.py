@@ -309,7 +309,7 @@ def _plan_page(
 
 def _named_targets(plan: Plan) -> list[Target]:
     names = {item.key: str(item.name) for item in kpi.indicators()}
-    targets = list(plan.targets.select_related("region", "kind"))
+    targets = list(plan.targets.select_related("region", "kind", "programme"))
     for target in targets:
         target.indicator_name = names.get(target.indicator, target.indicator)  # type: ignore[attr-defined]
     return targets
@@ -351,6 +351,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
                     region=form.cleaned_data["region"],
                     kind=kind,
                     value=form.cleaned_data["value"],
+                    programme=form.cleaned_data["programme"],
                 ),
                 user=request.user,  # type: ignore[arg-type]
             )

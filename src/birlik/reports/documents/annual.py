@@ -81,6 +81,7 @@ class ReportContent:
     plan: Any = None  # the year's approved plan (``reports.models.Plan``), if any
     plan_progress: list[dict[str, Any]] = field(default_factory=list)
     comparison: annual_text.Comparison | None = None  # regions (or districts) side by side
+    programmes: annual_text.Comparison | None = None  # (programmes) the programmes' figures
 
     @property
     def as_of(self) -> datetime.date:
@@ -196,6 +197,7 @@ def collect(
         if region is None
         else annual_text.district_comparison(content)
     )
+    content.programmes = annual_text.programme_comparison(content)
     start = share // 5
     progress(start)
     if region is None and with_regions:
@@ -473,6 +475,10 @@ def write_pdf(content: ReportContent, target: Path) -> None:
                 row.cell(value_text)
             pdf.set_font(FONT_FAMILY, size=size)
 
+    # The programmes side by side (programmes).
+    if content.programmes is not None:
+        _pdf_programmes(pdf, content.programmes, heading=heading, text=text, look=look)
+
     # The annex: the tables.
     pdf.add_page(orientation="P")
     heading(_("Annex: tables"))
@@ -504,6 +510,56 @@ def write_pdf(content: ReportContent, target: Path) -> None:
                 row.cell(_value_text(line.value))
 
     pdf.output(str(target))
+
+
+def _pdf_programmes(
+    pdf: Any,
+    table_data: annual_text.Comparison,
+    *,
+    heading: Callable[..., None],
+    text: Callable[..., None],
+    look: dict[str, Any],
+) -> None:
+    """(programmes) The table by programme on a page of its own."""
+    from fpdf.fonts import FontFace
+
+    pdf.add_page(orientation="P")
+    heading(table_data.title)
+    text(table_data.intro, size=9.5)
+    pdf.ln(2)
+    size = 8.5
+    first = 62
+    rest = (pdf.epw - first) / len(table_data.columns)
+    pdf.set_font(FONT_FAMILY, size=size)
+    with pdf.table(
+        col_widths=(first, *[rest] * len(table_data.columns)),
+        text_align=("LEFT", *["RIGHT"] * len(table_data.columns)),
+        line_height=size * 0.55,
+        repeat_headings=1,
+        padding=(0.8, 1),
+        **{
+            **look,
+            "headings_style": FontFace(
+                emphasis="BOLD", color=INK, fill_color=HEADER, size_pt=size - 1
+            ),
+        },
+    ) as table:
+        header = table.row()
+        header.cell(table_data.place)
+        for column in table_data.columns:
+            header.cell(column.label)
+        for name, values in table_data.rows:
+            row = table.row()
+            row.cell(name)
+            for value_text in table_data.texts(values):
+                row.cell(value_text)
+        pdf.set_font(FONT_FAMILY, "B", size=size)
+        row = table.row()
+        name, values = table_data.total
+        row.cell(name)
+        for value_text in table_data.texts(values):
+            row.cell(value_text)
+        pdf.set_font(FONT_FAMILY, size=size)
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
@@ -719,6 +775,19 @@ def write_docx(content: ReportContent, target: Path) -> None:
             [comparison.place, *[column.label for column in comparison.columns]],
             [([place, *comparison.texts(row)], False) for place, row in comparison.rows]
             + [([name, *comparison.texts(values)], True)],
+        )
+
+    # The programmes side by side (programmes).
+    programmes = content.programmes
+    if programmes is not None:
+        document.add_page_break()
+        document.add_heading(programmes.title, level=1)
+        document.add_paragraph(programmes.intro)
+        name, values = programmes.total
+        grid(
+            [programmes.place, *[column.label for column in programmes.columns]],
+            [([place, *programmes.texts(row)], False) for place, row in programmes.rows]
+            + [([name, *programmes.texts(values)], True)],
         )
 
     # The annex: every row of every figure of the scope.

@@ -850,3 +850,59 @@ def district_comparison(content: ReportContent) -> Comparison | None:
         rows=rows,
         total=(region.name, [content.totals.get(column.key) for column in columns]),
     )
+
+
+# --- The programmes side by side (programmes) ----------------------------------------------------
+
+PROGRAMME_COLUMNS = (
+    ("bodies", pgettext_lazy("column of the programme table", "Bodies taking part"), COUNT),
+    ("events", pgettext_lazy("column of the programme table", "Events"), COUNT),
+    ("participants", pgettext_lazy("column of the programme table", "Participants"), COUNT),
+    ("festivals", pgettext_lazy("column of the programme table", "Festivals"), COUNT),
+    ("performances", pgettext_lazy("column of the programme table", "Performances"), COUNT),
+)
+
+
+def programme_comparison(content: ReportContent) -> Comparison | None:
+    """The programmes as rows and their figures of the year as columns, all programmes last;
+    the numbers of the programme pages (``events.programme_queries.programme_figures``). A body
+    taking part in several programmes is in each of their rows: the last row leaves the bodies
+    out. None when no programme has a figure."""
+    from birlik.events.models import Programme
+    from birlik.events.programme_queries import programme_figures, totals_by_programme
+
+    figures = programme_figures(period=kpi.Period.year(content.year), region=content.main.region)
+    totals = totals_by_programme(figures)
+    totals.pop("none", None)
+    programmes = [
+        programme
+        for programme in Programme.objects.order_by("position", "code")
+        if programme.code in totals
+    ]
+    if not programmes:
+        return None
+    columns = [Column(key, str(label), kind) for key, label, kind in PROGRAMME_COLUMNS]
+    rows: list[tuple[str, list[float | None]]] = [
+        (programme.name, [totals[programme.code].get(column.key, 0) for column in columns])
+        for programme in programmes
+    ]
+    total: list[float | None] = [
+        None
+        if column.key == "bodies"
+        else sum(totals[programme.code].get(column.key, 0) for programme in programmes)
+        for column in columns
+    ]
+    return Comparison(
+        title=pgettext("programmes of the Assembly", "Programmes"),
+        intro=_(
+            "The figures of %(year)s of each programme: the bodies that took part in it during "
+            "the year, the events held in it and their participants, its festivals and "
+            "performances (concerts and stage shows). A body taking part in several programmes "
+            "counts in each; the last row adds up the programmes' events."
+        )
+        % {"year": content.year},
+        place=pgettext("column of the programme table", "Programme"),
+        columns=columns,
+        rows=rows,
+        total=(_("All programmes"), total),
+    )
