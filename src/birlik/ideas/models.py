@@ -9,6 +9,7 @@ Rules that span rows (numbering, the answer clock, merging, the support count) l
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from birlik.core.text import search_key
 
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
@@ -144,7 +147,9 @@ class Idea(models.Model):
         STOPPED = "stopped", pgettext_lazy("implementation", "stopped")
 
     # Gapless yearly number, e.g. "ИД-2026-00042" (core.sequences, scope "ideas").
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = models.CharField(
+        pgettext_lazy("registration number", "number"), max_length=20, unique=True, editable=False
+    )
     call = models.ForeignKey(
         Call,
         on_delete=models.PROTECT,
@@ -257,6 +262,9 @@ class Idea(models.Model):
     )
     result = models.TextField(_("result"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    # The number and the title folded for the public search (``core.text.search_key``): any
+    # case, Kazakh letters typed as Russian ones, Latin spellings.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -277,6 +285,19 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Bulk inserts (the demo) call ``refresh_search_text`` themselves; a save of some
+        # fields (the counters, the status) leaves the key alone unless the title is among them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "number"} & set(update_fields):
+            self.refresh_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_key(self.number, self.title)
+
 
 class IdeaImage(models.Model):
     """A picture of an idea (checked by content and size in ``core.uploads``)."""
@@ -294,7 +315,7 @@ class IdeaImage(models.Model):
         verbose_name_plural = _("images")
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or str(self.image.name or "")
 
 
 class Support(models.Model):
@@ -320,7 +341,11 @@ class Support(models.Model):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="idea_support_once")]
-        indexes = [models.Index(fields=["user", "idea"])]
+        indexes = [
+            models.Index(fields=["user", "idea"]),
+            # Supports and supporters of a period (the indicators) without reading 2M rows.
+            models.Index(fields=["created_at", "user"], name="idea_support_when"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.idea_id}"

@@ -2,9 +2,10 @@
 
 Each part of the app declares its routes next to its views; this joins them."""
 
-from . import staff_views
+from . import merge_views, staff_views
 
 app_name = "ideas"
 urlpatterns = [
     *staff_views.urlpatterns,
+    *merge_views.urlpatterns,
 ]
