@@ -214,6 +214,7 @@ def enqueue_daily_jobs() -> list[str]:
 
     from birlik.appeals.tasks import escalate_overdue
     from birlik.core.tasks import rate_counters_purge
+    from birlik.ideas import tasks as ideas_tasks
     from birlik.imports.tasks import imports_sweep
     from birlik.monitoring import tasks as monitoring_tasks
     from birlik.notify.tasks import staff_digest
@@ -237,6 +238,7 @@ def enqueue_daily_jobs() -> list[str]:
         "imports_sweep",
         "rate_counters_purge",
         *monitoring_tasks.daily_jobs(),  # sweeps, stories closed, appeal signals, the index
+        *ideas_tasks.daily_jobs(),  # reminders of official answers due and overdue
     ]
 
 

@@ -339,6 +339,16 @@ TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"
 EVENT_REPORT_DAYS = int(os.environ.get("EVENT_REPORT_DAYS", "5"))
 # Check-in at the door opens this many minutes before the event starts.
 EVENT_CHECK_IN_OPENS_MINUTES = int(os.environ.get("EVENT_CHECK_IN_OPENS_MINUTES", "120"))
+# Volunteers are checked in from this many minutes before their call's start.
+VOLUNTEERS_CHECK_IN_OPENS_MINUTES = int(os.environ.get("VOLUNTEERS_CHECK_IN_OPENS_MINUTES", "120"))
+# The Platform of creative solutions: on the open platform (ideas outside a call), the supports
+# an idea needs for an official answer and the working days that answer is due in (a call sets
+# its own).
+IDEAS_OPEN_THRESHOLD = int(os.environ.get("IDEAS_OPEN_THRESHOLD", "100"))
+IDEAS_ANSWER_WORKING_DAYS = int(os.environ.get("IDEAS_ANSWER_WORKING_DAYS", "15"))
+# One-time codes sent to a participant's phone or e-mail: minutes valid, wrong tries allowed.
+CONTACT_CODE_MINUTES = int(os.environ.get("CONTACT_CODE_MINUTES", "15"))
+CONTACT_CODE_ATTEMPTS = int(os.environ.get("CONTACT_CODE_ATTEMPTS", "5"))
 EVENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("EVENT_ATTACHMENT_MAX_BYTES", str(8 * 1024 * 1024)))
 
 # --- Early warning (media monitoring) -------------------------------------------------------
@@ -390,6 +400,17 @@ RATE_MEDIATION_REQUESTS = os.environ.get("RATE_MEDIATION_REQUESTS", "10/h")
 RATE_CHARITY_REQUESTS = os.environ.get("RATE_CHARITY_REQUESTS", "10/h")
 RATE_CHARITY_PLEDGES = os.environ.get("RATE_CHARITY_PLEDGES", "20/h")
 RATE_SURVEY_RESPONSES = os.environ.get("RATE_SURVEY_RESPONSES", "10/h")
+# One-time codes to a participant's phone or e-mail (joining, "send a new code", a forgotten
+# password): per client address, and per phone or e-mail whoever asks.
+RATE_CONTACT_CODES = os.environ.get("RATE_CONTACT_CODES", "5/h")
+# Ideas submitted per account (not per address: the submitter is signed in and verified).
+RATE_IDEAS = os.environ.get("RATE_IDEAS", "5/d")
+# Similar ideas suggested while typing, per client address (one request per pause in typing).
+RATE_IDEAS_SIMILAR = os.environ.get("RATE_IDEAS_SIMILAR", "120/min")
+# Comments on ideas, per account (not per address: one school's network shares an address).
+RATE_IDEA_COMMENTS = os.environ.get("RATE_IDEA_COMMENTS", "20/d")
+# Applications to youth projects per client address.
+RATE_YOUTH_APPLICATIONS = os.environ.get("RATE_YOUTH_APPLICATIONS", "10/h")
 # IIN look-ups per staff user and hour (imports, registering a person, changing an IIN): a
 # birth date leaves ~10,000 candidate IINs, so matching must not work as a search.
 IIN_MATCHES_PER_HOUR = int(os.environ.get("IIN_MATCHES_PER_HOUR", "20"))

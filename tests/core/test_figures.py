@@ -182,6 +182,7 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "imports_sweep",
             "rate_counters_purge",
             *MONITORING_DAILY,
+            "answers_remind_job",
         ]
         assert enqueue_daily_jobs() == []
     with freeze_time("2026-03-03 09:00"):
@@ -193,4 +194,5 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             "imports_sweep",
             "rate_counters_purge",
             *MONITORING_DAILY,
+            "answers_remind_job",
         ]

@@ -277,19 +277,91 @@ class Spec:
 # --- expectations (accounts) ---------------------------------------------------------------
 
 
+def join_page(world: World, role: str, variant: str) -> Any:
+    """Anyone signed out may create an account; a signed-in person is sent to their own."""
+    return OK if role == ANON else frozenset({302})
+
+
 # --- expectations (ideas-citizen) ---------------------------------------------------------------
+# Published ideas (and their images) are public; a pending one (variant "pending", of the
+# Pavlodar assembly) only to its author and to readers whose grant covers the assembly: to
+# everyone else it does not exist.
+
+
+def idea_page(world: World, role: str, variant: str) -> Any:
+    if variant != "pending":
+        return OK
+    if role == ANON:
+        return NOT_FOUND
+    return OK if covers(world, role, "pav") else NOT_FOUND
+
+
+def idea_or_pending(kind: str) -> Fill:
+    def fill(world: World, variant: str) -> dict[str, Any]:
+        if kind == "idea_image":
+            return {"pk": world.objects[kind][variant].pk}
+        item = world.objects["idea_pending"]["pav"] if variant == "pending" else None
+        return {"pk": (item or world.objects[kind][variant]).pk}
+
+    return fill
 
 
 # --- expectations (ideas-staff) ---------------------------------------------------------------
+# Ideas and calls of the Pavlodar and Almaty assemblies: readers whose grant covers the assembly
+# see them (the house's or a centre's staff do not: their grants lie below it); managers edit
+# calls, staff act on ideas; in scope without the right → 403, out of scope → 404.
+IDEA_ACTORS = STAFF
+
+
+def idea_scoped(allowed: frozenset[str] = SIGNED_IN) -> Expect:
+    def expect(world: World, role: str, variant: str) -> Any:
+        if role == ANON:
+            return LOGIN
+        if not covers(world, role, variant):
+            return NOT_FOUND
+        return OK if role in allowed else frozenset({403})
+
+    return expect
 
 
 # --- expectations (youth) ---------------------------------------------------------------
+# Youth projects of the world are run by each region's house of friendship; the Pavlodar
+# house's staff sit on the Pavlodar cohort's jury.
+YOUTH_READERS = REGISTER  # staff of every kind and auditors, in the running body's subtree
+
+
+def youth_juror(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    return OK if role == "staff_house" and variant == "pav" else DENY
 
 
 # --- expectations (volunteers) ---------------------------------------------------------------
 
 
+def volunteer_staff(world: World, role: str, variant: str) -> Any:
+    """A call of a house of friendship and its volunteers: staff whose grant covers the house
+    (analysts and auditors are refused; another region's staff are told "not found")."""
+    if role == ANON:
+        return LOGIN
+    if role not in STAFF:
+        return DENY
+    return OK if covers(world, role, HOME["house"][variant]) else NOT_FOUND
+
+
+def volunteer_signup(world: World, variant: str) -> dict[str, Any]:
+    return {
+        "pk": world.objects["volunteer_call"][variant].pk,
+        "signup": world.objects["volunteer_signup"][variant].pk,
+    }
+
+
 # --- expectations (programmes) ---------------------------------------------------------------
+PROGRAMME = constant(code="myn_bala")
+
+
+def programme_child(kind: str, kwarg: str) -> Fill:
+    return lambda world, variant: {"code": "myn_bala", kwarg: world.objects[kind][variant].pk}
 
 
 PAV_ALM = ("pav", "alm")
@@ -738,11 +810,111 @@ SPECS: dict[str, Spec] = {
         for step in ("send", "answer", "decide")
     },
     # --- participant accounts (accounts) ---
+    "access:join": Spec(join_page, post=True),
+    # Every account of the world has an e-mail to confirm.
+    "access:verify_contact": Spec(signed(), post=True),
+    "access:password_reset": Spec(public, post=True),
+    # Without a contact asked for in this session: back to the first step.
+    "access:password_reset_code": Spec(status(302), post=True),
     # --- ideas, the citizen's side (ideas-citizen) ---
+    "ideas_portal:list": Spec(public),
+    # Anyone reads the form's page (it explains how to sign in or verify); an upload.
+    "ideas_portal:submit": Spec(public, post=True, upload=True),
+    "ideas_portal:mine": Spec(signed()),
+    "ideas_portal:idea": Spec(idea_page, idea_or_pending("idea"), ("pav", "alm", "pending")),
+    "ideas_portal:image": Spec(
+        idea_page, idea_or_pending("idea_image"), ("pav", "pending"), download=True
+    ),
+    "ideas_portal:support": Spec(post_only, obj("idea"), ONE, post=True),
+    "ideas_portal:unsupport": Spec(post_only, obj("idea"), ONE, post=True),
+    "ideas_portal:withdraw": Spec(post_only, obj("idea"), ONE, post=True),
+    "ideas:merge": Spec(idea_scoped(IDEA_ACTORS), obj("idea"), PAV_ALM, post=True),
+    "ideas_portal:similar": Spec(public),  # (ideas-similar) JSON while typing; GET, anyone
     # --- ideas, the staff's side (ideas-staff) ---
+    "ideas:home": Spec(signed()),
+    "ideas:calls": Spec(signed()),
+    "ideas:call_new": Spec(signed(MANAGERS), post=True),
+    "ideas:call": Spec(idea_scoped(), obj("idea_staff_call"), PAV_ALM),
+    "ideas:call_edit": Spec(idea_scoped(MANAGERS), obj("idea_staff_call"), PAV_ALM, post=True),
+    "ideas:call_publish": Spec(post_only, obj("idea_staff_call"), ONE, post=True),
+    "ideas:call_cancel": Spec(post_only, obj("idea_staff_call"), ONE, post=True),
+    "ideas:moderation": Spec(signed(IDEA_ACTORS)),
+    "ideas:answers": Spec(signed(IDEA_ACTORS)),
+    "ideas:idea": Spec(idea_scoped(), obj("idea_staff"), PAV_ALM),
+    **{
+        f"ideas:{name}": Spec(post_only, obj("idea_staff"), ONE, post=True)
+        for name in ("idea_publish", "idea_reject", "answer", "follow_up", "milestone_new")
+    },
+    "ideas:milestone_edit": Spec(
+        idea_scoped(IDEA_ACTORS),
+        with_child("idea_staff", "idea_milestone", "milestone"),
+        PAV_ALM,
+        post=True,
+    ),
+    "ideas:milestone_done": Spec(
+        post_only, with_child("idea_staff", "idea_milestone", "milestone"), ONE, post=True
+    ),
+    "ideas:comment_publish": Spec(post_only, obj("idea_comment"), ONE, post=True),
+    "ideas:comment_hide": Spec(post_only, obj("idea_comment"), ONE, post=True),
+    "ideas_portal:calls": Spec(public),
+    "ideas_portal:call": Spec(public, obj("idea_staff_call"), PAV_ALM),
+    "ideas_portal:comment_add": Spec(post_only, obj("idea_staff"), ONE, post=True),
     # --- youth projects (youth) ---
+    "youth:projects": Spec(signed(YOUTH_READERS)),
+    "youth:project_new": Spec(signed(STAFF), post=True),
+    "youth:project": Spec(scoped("house", YOUTH_READERS), obj("youth_project"), PAV_ALM),
+    "youth:project_edit": Spec(scoped("house", STAFF), obj("youth_project"), PAV_ALM, post=True),
+    "youth:question_new": Spec(scoped("house", STAFF), obj("youth_project"), PAV_ALM, post=True),
+    "youth:question_delete": Spec(post_only, obj("youth_question"), ONE, post=True),
+    "youth:criterion_new": Spec(scoped("house", STAFF), obj("youth_project"), PAV_ALM, post=True),
+    "youth:criterion_delete": Spec(post_only, obj("youth_criterion"), ONE, post=True),
+    "youth:cohort_new": Spec(scoped("house", STAFF), obj("youth_project"), PAV_ALM, post=True),
+    "youth:cohort": Spec(scoped("house", YOUTH_READERS), obj("youth_cohort"), PAV_ALM),
+    "youth:cohort_edit": Spec(scoped("house", STAFF), obj("youth_cohort"), PAV_ALM, post=True),
+    "youth:cohort_status": Spec(post_only, obj("youth_cohort"), ONE, post=True),
+    "youth:jury": Spec(youth_juror, obj("youth_cohort"), PAV_ALM, post=True),
+    "youth:jury_submit": Spec(post_only, obj("youth_cohort"), ONE, post=True),
+    "youth:ranking": Spec(scoped("house", STAFF), obj("youth_cohort"), PAV_ALM, post=True),
+    "youth:sessions": Spec(scoped("house", YOUTH_READERS), obj("youth_cohort"), PAV_ALM, post=True),
+    "youth:graduation": Spec(scoped("house", STAFF), obj("youth_cohort"), PAV_ALM, post=True),
+    "youth:attendance": Spec(scoped("house", STAFF), obj("youth_session"), PAV_ALM, post=True),
+    "youth:application": Spec(scoped("house", YOUTH_READERS), obj("youth_application"), PAV_ALM),
+    "youth_portal:projects": Spec(public),
+    "youth_portal:project": Spec(public, obj("youth_project"), PAV_ALM),
+    "youth_portal:apply": Spec(public, obj("youth_open_cohort"), PAV_ALM, post=True),
+    "youth_portal:mine": Spec(signed()),
+    "youth_portal:withdraw": Spec(post_only, obj("youth_application"), ONE, post=True),
     # --- volunteers (volunteers) ---
+    "volunteers:calls": Spec(signed(STAFF)),
+    "volunteers:call_new": Spec(signed(STAFF), post=True),
+    "volunteers:call": Spec(volunteer_staff, obj("volunteer_call"), PAV_ALM),
+    "volunteers:call_edit": Spec(volunteer_staff, obj("volunteer_call"), PAV_ALM, post=True),
+    "volunteers:call_status": Spec(post_only, obj("volunteer_call"), ONE, post=True),
+    "volunteers:attendance": Spec(volunteer_staff, obj("volunteer_call"), PAV_ALM, post=True),
+    "volunteers:hours": Spec(volunteer_staff, volunteer_signup, PAV_ALM, post=True),
+    "volunteers:profile": Spec(volunteer_staff, obj("volunteer_profile"), PAV_ALM),
+    "volunteers_portal:calls": Spec(public),
+    "volunteers_portal:call": Spec(public, obj("volunteer_call"), PAV_ALM),
+    "volunteers_portal:sign_up": Spec(post_only, obj("volunteer_call"), ONE, post=True),
+    "volunteers_portal:cancel": Spec(post_only, obj("volunteer_call"), ONE, post=True),
+    "volunteers_portal:profile": Spec(signed(), post=True),
+    "volunteers_portal:mine": Spec(signed()),
+    # The matrix's roles have no volunteer profile: no record of theirs exists.
+    "volunteers_portal:record": Spec(signed(frozenset()), constant(year=2025), download=True),
+    "volunteers_portal:verify": Spec(public, obj("volunteer_record", "code", "code"), ONE),
     # --- programmes (programmes) ---
+    "programmes:list": Spec(public),
+    "programmes:detail": Spec(public, PROGRAMME),
+    "events:programme_list": Spec(signed()),
+    "events:programme_detail": Spec(signed(), PROGRAMME),
+    "events:programme_join": Spec(post_only, PROGRAMME, post=True),
+    "events:programme_leave": Spec(
+        post_only, programme_child("programme_membership", "membership"), ONE, post=True
+    ),
+    "events:programme_partners": Spec(signed(frozenset({"admin"})), PROGRAMME, post=True),
+    "events:programme_partner_remove": Spec(
+        post_only, programme_child("programme_partner", "partner"), ONE, post=True
+    ),
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

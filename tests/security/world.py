@@ -670,18 +670,168 @@ def _surveys(w: World) -> None:
 
 def _ideas(w: World) -> None:
     """(ideas-citizen and ideas-staff) fills w.objects for its matrix specs."""
+    _ideas_citizen(w)  # (ideas-citizen)
+    _ideas_staff(w)  # (ideas-staff)
+
+
+def _ideas_citizen(w: World) -> None:
+    """(ideas-citizen) per assembly a published idea (with an image), a pending one and a call
+    collecting ideas; the authors are verified participants who hold no role."""
+    from birlik.ideas.models import Call, Idea, IdeaImage
+
+    from ..ideas.factories import make_call, make_idea, verified_user
+
+    found: dict[str, dict[str, Any]] = {
+        key: {} for key in ("idea", "idea_pending", "idea_call", "idea_image")
+    }
+    for variant in ("pav", "alm"):
+        body = w.bodies[variant]
+        found["idea_call"][variant] = make_call(body, status=Call.Status.OPEN)
+        found["idea"][variant] = make_idea(body, author=verified_user())
+        found["idea_pending"][variant] = make_idea(
+            body, author=verified_user(), status=Idea.Status.PENDING
+        )
+    for variant, idea in (("pav", found["idea"]["pav"]), ("pending", found["idea_pending"]["pav"])):
+        picture = IdeaImage(idea=idea, alt="Сурет")
+        picture.image.save(f"world-{variant}.png", SimpleUploadedFile("p.png", PNG), save=True)
+        found["idea_image"][variant] = picture
+    w.objects.update(found)
+
+
+def _ideas_staff(w: World) -> None:
+    """(ideas-staff) a call, an accepted idea with a step and a pending comment per region."""
+    from birlik.ideas.models import Call, Idea, Milestone
+
+    from ..ideas.factories import make_call, make_comment, make_idea
+
+    found: dict[str, dict[str, Any]] = {
+        key: {} for key in ("idea_staff_call", "idea_staff", "idea_milestone", "idea_comment")
+    }
+    for variant in ("pav", "alm"):
+        body = w.bodies[variant]
+        call = make_call(body, status=Call.Status.OPEN)
+        idea = make_idea(
+            body,
+            call=call,
+            decision=Idea.Decision.ACCEPTED,
+            progress=Idea.Progress.IN_PROGRESS,
+            answered_on=timezone.localdate(),
+            answer_body=body,
+            answer_text="Қабылданды.",
+        )
+        found["idea_staff_call"][variant] = call
+        found["idea_staff"][variant] = idea
+        found["idea_milestone"][variant] = Milestone.objects.create(idea=idea, title="Кезең")
+        found["idea_comment"][variant] = make_comment(idea, status="pending")
+    w.objects.update(found)
 
 
 def _youth(w: World) -> None:
-    """(youth) fills w.objects for its matrix specs."""
+    """(youth) fills w.objects for its matrix specs: for each region a project of its house of
+    friendship with a cohort in selection (the house's staff on its jury), an application, a
+    session, a question and a criterion, and another cohort taking applications."""
+    from birlik.youth.models import Cohort, Session
+
+    from ..youth.factories import make_application, make_cohort, make_project
+
+    found: dict[str, dict[str, Any]] = {
+        key: {}
+        for key in (
+            "youth_project",
+            "youth_cohort",
+            "youth_open_cohort",
+            "youth_application",
+            "youth_session",
+            "youth_question",
+            "youth_criterion",
+        )
+    }
+    for variant, house, juror in (
+        ("pav", "pav_house", "staff_house"),
+        ("alm", "alm_house", "staff_alm_house"),
+    ):
+        project = make_project(w.bodies[house], title_en=f"Youth project {variant}")
+        cohort = make_cohort(project, status=Cohort.Status.SELECTION)
+        cohort.jury.set([w.users[juror]])
+        application = make_application(cohort)
+        session = Session.objects.create(cohort=cohort, date=cohort.starts_on, topic_kk="Сабақ")
+        for key, value in (
+            ("youth_project", project),
+            ("youth_cohort", cohort),
+            ("youth_open_cohort", make_cohort(project)),
+            ("youth_application", application),
+            ("youth_session", session),
+            ("youth_question", project.questions.first()),
+            ("youth_criterion", project.criteria.first()),
+        ):
+            found[key][variant] = value
+    w.objects.update(found)
 
 
 def _volunteers(w: World) -> None:
-    """(volunteers) fills w.objects for its matrix specs."""
+    """(volunteers) fills w.objects for its matrix specs: a call of each house of friendship
+    with a volunteer signed up, and a yearly record (for its public check)."""
+    from birlik.volunteers import services
+    from birlik.volunteers.models import Call, YearRecord
+
+    calls, signups, profiles = {}, {}, {}
+    for variant, body in (("pav", "pav_house"), ("alm", "alm_house")):
+        user = UserFactory(
+            username=f"volunteer_{variant}",
+            full_name=f"Волонтер {variant}",
+            phone_verified_at=timezone.now(),
+        )
+        profiles[variant] = services.profile_save(
+            user=user,
+            full_name=f"Волонтер {variant}",
+            region=w.bodies[body].region,
+            languages=["kk"],
+            consent=True,
+        )
+        starts = timezone.now() + datetime.timedelta(days=5)
+        calls[variant] = services.call_save(
+            actor=w.users["admin"],
+            organisation=w.bodies[body],
+            data={
+                "title_kk": f"Волонтерлер {variant}",
+                "places": 3,
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=3),
+                "region": w.bodies[body].region,
+                "purpose": Call.Purpose.OTHER,
+            },
+        )
+        signups[variant] = services.signup_create(user=user, call=calls[variant])
+    record = YearRecord.objects.create(
+        profile=profiles["pav"], year=2025, number="V-2025-000001", minutes=120, calls=1
+    )
+    w.objects["volunteer_call"] = calls
+    w.objects["volunteer_signup"] = signups
+    w.objects["volunteer_profile"] = profiles
+    w.objects["volunteer_record"] = {"pav": record}
 
 
 def _programmes(w: World) -> None:
     """(programmes) fills w.objects for its matrix specs."""
+    from birlik.appeals.models import StateBody
+    from birlik.events import programme_services
+    from birlik.events.models import Programme
+
+    admin = w.users["admin"]
+    myn_bala = Programme.objects.get(code="myn_bala")
+    w.objects["programme_membership"] = {
+        variant: programme_services.programme_join(
+            actor=admin, programme=myn_bala, organisation=w.bodies[body]
+        )
+        for variant, body in (("pav", "pav_house"), ("alm", "alm_house"))
+    }
+    w.objects["programme_partner"] = {
+        "pav": programme_services.programme_partner_add(
+            actor=admin,
+            programme=myn_bala,
+            state_body=StateBody.objects.get(code="ministry-culture_information"),
+        )
+    }
 
 
 def build_world() -> World:

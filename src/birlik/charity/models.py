@@ -183,7 +183,9 @@ class HelpRequest(models.Model):
     OPEN_FOR_HELP = (Status.VERIFIED, Status.HELPING)
     FINISHED = (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN)
 
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(
+        pgettext_lazy("registration number", "number"), max_length=30, unique=True
+    )
     public_id = models.CharField(max_length=12, unique=True, default=_public_id, editable=False)
     centre = models.ForeignKey(
         Organisation,

@@ -98,6 +98,7 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     *demo_mediation.LOGINS,
     *demo_charity.LOGINS,
     *demo_surveys.LOGINS,
+    *demo_ideas.LOGINS,
 ]
 
 

@@ -103,6 +103,18 @@ def sections(user: Any) -> list[Section]:
             _url("surveys:council"),
             surveys,
         )
+    if can(user, "ideas.view_workspace"):
+        add("ideas", pgettext("workspace menu", "Ideas"), _url("ideas:home"))
+    if can(user, "youth.view"):
+        add("youth", pgettext("workspace menu", "Youth projects"), _url("youth:projects"))
+    if can(user, "volunteers.view_calls"):
+        add("volunteers", pgettext("workspace menu", "Volunteers"), _url("volunteers:calls"))
+    if can(user, "events.view_programmes"):
+        add(
+            "programmes",
+            pgettext("workspace menu", "Programmes"),
+            _url("events:programme_list"),
+        )
     if can(user, "reports.view_dashboard"):
         add("dashboard", pgettext("workspace menu", "Dashboards"), _url("reports:dashboard"))
     if can(user, "reports.view_plans"):

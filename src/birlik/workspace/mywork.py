@@ -26,6 +26,8 @@ from birlik.core import due
 from birlik.core.workdays import legal_today
 from birlik.events import queries as event_queries
 from birlik.events.models import Event
+from birlik.ideas import queries as idea_queries
+from birlik.ideas.models import Idea
 from birlik.imports.models import ImportJob
 from birlik.mediation import queries as mediation_queries
 from birlik.mediation.models import MediationCase
@@ -277,6 +279,37 @@ def _recommendations(user: Any, today: datetime.date) -> list[WorkItem]:
     return items
 
 
+def _ideas(user: Any, today: datetime.date) -> list[WorkItem]:
+    """Ideas of the Platform of creative solutions waiting for a moderator or for their
+    official answer, in the user's scope; shown only when there are some."""
+    if not policies.can(user, "ideas.moderate"):
+        return []
+    mine = policies.scoped(Idea.objects.all(), user)
+    items = []
+    pending = idea_queries.ideas_awaiting_moderation(mine).order_by().count()
+    if pending:
+        items.append(
+            WorkItem(
+                key="ideas_to_moderate",
+                label=_("Ideas awaiting moderation"),
+                count=pending,
+                url=_url("ideas:moderation"),
+            )
+        )
+    count, nearest = _count_and_nearest(idea_queries.ideas_answer_open(mine), "answer_due")
+    if count:
+        items.append(
+            WorkItem(
+                key="ideas_to_answer",
+                label=_("Ideas awaiting an official answer"),
+                count=count,
+                url=_url("ideas:answers"),
+                days_left=_days(nearest, today),
+            )
+        )
+    return items
+
+
 def my_work(user: Any, *, today: datetime.date | None = None) -> list[WorkItem]:
     """Every kind of work the user's roles give them, in their scope, in the menu's order."""
     day = today or legal_today()
@@ -284,6 +317,7 @@ def my_work(user: Any, *, today: datetime.date | None = None) -> list[WorkItem]:
         *_appeals(user, day),
         *_proposals(user),
         *_recommendations(user, day),
+        *_ideas(user, day),
         *_event_reports(user, day),
         *_mediation(user, day),
         *_charity(user),
