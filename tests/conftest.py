@@ -24,6 +24,26 @@ from .queries import assert_queries
 
 PASSWORD = "correct-horse-battery"
 
+# The longest tests first: pytest-xdist hands tests to its workers in the collected order, so
+# a run that starts them early fills the other worker with short tests meanwhile, instead of
+# waiting on one long test at its end (the kill run alone takes minutes). Modules stay whole.
+SLOW_FIRST = (
+    "tests/appeals/test_reliability.py::test_appeals_sent_while",
+    "tests/security/test_role_crawl.py",
+    "tests/demo/",
+    "tests/browser/",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for position, prefix in enumerate(SLOW_FIRST):
+            if item.nodeid.startswith(prefix):
+                return position
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside each group is kept
+
 
 @dataclass
 class Network:

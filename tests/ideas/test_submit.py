@@ -32,6 +32,13 @@ TEXT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The services' messages are read in English here (Kazakh is the default)."""
+    with translation.override("en"):
+        yield
+
+
 def submit(author, **extra):
     fields = {
         "author": author,

@@ -21,6 +21,13 @@ from .factories import make_call, make_idea, support, verified_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The services' messages are read in English here (Kazakh is the default)."""
+    with translation.override("en"):
+        yield
+
+
 def test_a_verified_person_supports_an_idea_once(network):
     idea = make_idea(network.pavlodar)
     user = verified_user()

@@ -17,6 +17,13 @@ from ..factories import UserFactory, region
 from .factories import answers_for, verified_user
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The services' messages are read in English here (Kazakh is the default)."""
+    with translation.override("en"):
+        yield
+
+
 def _apply(youth, user, **extra):
     values = {
         "applicant": user,

@@ -17,6 +17,13 @@ from birlik.youth.models import Application, Cohort, JurorSubmission
 from .factories import make_application
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The services' messages are read in English here (Kazakh is the default)."""
+    with translation.override("en"):
+        yield
+
+
 def _selection(youth, count=3, waiting=0):
     now = timezone.now()
     applications = [
