@@ -41,6 +41,7 @@ from birlik.core.workdays import (
     next_working_day,
 )
 from birlik.notify.services import notice_queue
+from birlik.registry import queries as registry_queries
 from birlik.registry.models import Organisation
 
 from . import queries
@@ -135,19 +136,10 @@ def _next_number(year: int) -> str:
 def route(*, region: Any = None) -> Organisation:
     """An appeal "to the Assembly": the regional (or city) assembly of the applicant's region,
     else the national secretariat."""
-    if region is not None:
-        assembly = (
-            Organisation.objects.filter(
-                region=region,
-                kind__code__in=("regional_assembly", "city_assembly"),
-                status=Organisation.Status.ACTIVE,
-            )
-            .order_by("depth", "pk")
-            .first()
-        )
-        if assembly is not None:
-            return assembly
-    root = Organisation.objects.filter(depth=1).order_by("pk").first()
+    assembly = registry_queries.region_assembly(region) if region is not None else None
+    if assembly is not None:
+        return assembly
+    root = registry_queries.root_body()
     if root is None:
         raise AppealError(_("The Assembly's registry is empty: no body can receive appeals."))
     return root

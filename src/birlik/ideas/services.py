@@ -23,8 +23,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from birlik.access import policies
-from birlik.access.models import AuditEntry, Grant, User
+from birlik.access.models import AuditEntry, User
 from birlik.access.policies import prefix_q
+from birlik.access.queries import body_staff
 from birlik.access.services import audit_record, diff, snapshot
 from birlik.charity.models import Project
 from birlik.core import kpi, sequences, uploads, workdays
@@ -34,6 +35,7 @@ from birlik.core.workdays import add_working_days, legal_today
 from birlik.events.models import Event
 from birlik.geo.models import Region
 from birlik.notify.services import notice_queue
+from birlik.registry import queries as registry_queries
 from birlik.registry.models import Organisation
 
 from . import queries
@@ -51,7 +53,6 @@ class IdeaError(DomainError):
 # that reaches the threshold, and never moves back when supports are withdrawn.
 
 NUMBER_SCOPE = "ideas.number"
-ASSEMBLY_KINDS = ("regional_assembly", "city_assembly")
 MAX_IMAGES = 3
 TITLE_MAX = 200
 TEXT_MAX = 5000
@@ -95,19 +96,10 @@ def idea_body(*, call: Call | None, region: Region | None) -> Organisation:
     regional (or city) assembly of its region, else the secretariat at the root."""
     if call is not None:
         return call.organisation
-    if region is not None:
-        assembly = (
-            Organisation.objects.filter(
-                region=region,
-                kind__code__in=ASSEMBLY_KINDS,
-                status=Organisation.Status.ACTIVE,
-            )
-            .order_by("depth", "pk")
-            .first()
-        )
-        if assembly is not None:
-            return assembly
-    root = Organisation.objects.filter(depth=1).order_by("pk").first()
+    assembly = registry_queries.region_assembly(region) if region is not None else None
+    if assembly is not None:
+        return assembly
+    root = registry_queries.root_body()
     if root is None:
         raise IdeaError(_("The Assembly's registry is empty: no body can receive ideas."))
     return root
@@ -282,32 +274,6 @@ def answer_due_for(*, idea: Idea, reached_on: datetime.date) -> datetime.date:
     return workdays.add_working_days(reached_on, queries.answer_working_days(idea))
 
 
-def _staff_to_tell(organisation: Organisation) -> list[User]:
-    """The staff of the body, or when it has none, of the nearest body above it that has."""
-    ancestors = [
-        organisation.path[: depth * organisation.steplen]
-        for depth in range(organisation.depth, 0, -1)
-    ]
-    grants = (
-        Grant.objects.filter(
-            revoked_at__isnull=True,
-            role__in=policies.STAFF_ROLES,
-            organisation__path__in=ancestors,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .select_related("user", "organisation")
-        .order_by("user_id")
-    )
-    found: dict[str, dict[int, User]] = {}
-    for grant in grants:
-        found.setdefault(grant.organisation.path, {})[grant.user_id] = grant.user
-    for path in ancestors:
-        if found.get(path):
-            return list(found[path].values())
-    return []
-
-
 def _public_url(idea: Idea, language: str) -> str:
     with translation.override(language):
         path = reverse("ideas_portal:idea", kwargs={"pk": idea.pk})
@@ -325,7 +291,7 @@ def _reach_threshold(idea: Idea) -> None:
     idea.threshold_reached_on = reached_on
     idea.answer_due = answer_due_for(idea=idea, reached_on=reached_on)
     idea.save(update_fields=["threshold_reached_on", "answer_due"])
-    for user in _staff_to_tell(idea.organisation):
+    for user in body_staff(idea.organisation, nearest=True):
         language = user.language if user.language in LANGUAGE_CODES else "kk"
         with translation.override(language):
             text = gettext(str(THRESHOLD_MESSAGE)) % {
@@ -1032,21 +998,6 @@ def milestone_done(*, actor: User, milestone: Milestone) -> Milestone:
     )
 
 
-def _body_staff(organisation: Organisation) -> list[User]:
-    """Staff holding a role on the body itself, with an e-mail."""
-    return list(
-        User.objects.filter(
-            grants__organisation=organisation,
-            grants__role__in=policies.STAFF_ROLES,
-            grants__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def answers_remind(*, on: datetime.date | None = None) -> int:
     """Daily: the staff of each answering body are reminded of answers due within two working
     days and of overdue ones, once a day per idea and person; the number of notices queued."""
@@ -1060,7 +1011,7 @@ def answers_remind(*, on: datetime.date | None = None) -> int:
     for idea in ideas.order_by("answer_due", "pk").iterator(chunk_size=500):
         what = "overdue" if idea.answer_due is not None and idea.answer_due < on else "due"
         if idea.organisation_id not in staff_of:
-            staff_of[idea.organisation_id] = _body_staff(idea.organisation)
+            staff_of[idea.organisation_id] = body_staff(idea.organisation)
         for user in staff_of[idea.organisation_id]:
             language = user.language or settings.LANGUAGE_CODE
             with translation.override(language):

@@ -231,3 +231,25 @@ def audit_trail(*, object_type: str, object_id: Any) -> QuerySet[AuditEntry]:
         .select_related("actor")
         .order_by("-at", "-pk")
     )
+
+
+REGION_ASSEMBLY_KINDS = ("regional_assembly", "city_assembly")
+
+
+def region_assembly(region: Any) -> Organisation | None:
+    """The active regional (or city) assembly of a region: where what is addressed "to the
+    Assembly" from that region goes (appeals, ideas outside a call)."""
+    return (
+        Organisation.objects.filter(
+            region=region,
+            kind__code__in=REGION_ASSEMBLY_KINDS,
+            status=Organisation.Status.ACTIVE,
+        )
+        .order_by("depth", "pk")
+        .first()
+    )
+
+
+def root_body() -> Organisation | None:
+    """The national secretariat at the root of the network (None on an empty registry)."""
+    return Organisation.objects.filter(depth=1).order_by("pk").first()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from birlik.access import policies
 from birlik.access.models import AuditEntry, Grant, User
+from birlik.access.queries import body_staff
 from birlik.access.services import audit_record
 from birlik.core.errors import DomainError
 from birlik.geo.models import District, Region
@@ -2957,21 +2958,6 @@ def recommendation_actions(user: User, recommendation: Recommendation) -> Record
     return evaluate(checks, lambda allowed: RECOMMENDATION_NEXT.get(recommendation.status))
 
 
-def _council_addressee_staff(body: Organisation) -> list[User]:
-    """The staff of the addressed body itself (not of the bodies above it) with an e-mail."""
-    return list(
-        User.objects.filter(
-            grants__organisation=body,
-            grants__role__in=policies.STAFF_ROLES,
-            grants__revoked_at__isnull=True,
-            is_active=True,
-        )
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _council_notify_sent(recommendation: Recommendation) -> None:
     """An outbox notice to each member of staff of the addressed Assembly body, in their
     language, with the title, the due date and the page's address."""
@@ -2983,7 +2969,7 @@ def _council_notify_sent(recommendation: Recommendation) -> None:
     body = recommendation.to_body
     if body is None or recommendation.response_due is None:
         return
-    for user in _council_addressee_staff(body):
+    for user in body_staff(body):
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
             path = reverse("surveys:recommendation", kwargs={"pk": recommendation.pk})
