@@ -887,7 +887,7 @@ def _pdf(
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    from birlik.reports.documents.annual import FONT_FAMILY, FONTS
+    from birlik.core.pdf import FONT_FAMILY, add_fonts
 
     words = REPORT_WORDS[language]
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
@@ -895,7 +895,7 @@ def _pdf(
     pdf.set_title(title)
     pdf.set_author(body)
     pdf.set_creator("Birlik (demo)")
-    pdf.add_font(FONT_FAMILY, "", str(FONTS / "DejaVuSans.ttf"))  # one face: fonts are slow
+    add_fonts(pdf, bold=False)  # one face: fonts are slow
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(20, 18, 20)
     pdf.add_page()

@@ -7,35 +7,21 @@ the text uses the DejaVu font shipped with the annual report, which has the Kaza
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-import segno
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from birlik.appeals.models import Appeal, AppealAttachment
 from birlik.appeals.services import terms_for
+from birlik.core.pdf import FONT_FAMILY, document, draw_qr, qr_runs, qr_size
 from birlik.core.templatetags.birlik_format import long_date
 from birlik.core.workdays import LEGAL_TZ
-from birlik.reports.documents.annual import FONT_FAMILY, FONTS
 
 QR_MODULE_MM = 1.2  # one module of the code: ~45 mm for a status link, easy for a phone camera
 INK = (27, 27, 27)
 MUTED = (74, 85, 96)
-
-
-def qr_runs(link: str) -> Iterator[tuple[int, int, int]]:
-    """The QR code of ``link`` as (row, first column, length) of each run of dark modules."""
-    matrix = segno.make(link, error="m", micro=False).matrix
-    for row, modules in enumerate(matrix):
-        start = None
-        for column, dark in enumerate([*modules, 0]):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                yield row, start, column - start
-                start = None
 
 
 def attachment_label(attachment: AppealAttachment, number: int) -> str:
@@ -52,21 +38,15 @@ def receipt_pdf(appeal: Appeal, *, link: str, attachments: Sequence[AppealAttach
 
 
 def _write(appeal: Appeal, *, link: str, attachments: Sequence[AppealAttachment]) -> bytes:
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     title = _("Receipt of the appeal %(number)s") % {"number": appeal.number}
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_lang(appeal.language)
-    pdf.set_title(title)
-    pdf.set_subject(appeal.number)
-    pdf.set_author(_("Assembly of People of Kazakhstan"))
-    pdf.set_creator("Birlik")
-    pdf.add_font(FONT_FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT_FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(18, 18, 18)
-    pdf.add_page()
+    pdf = document(
+        title=title,
+        subject=appeal.number,
+        language=appeal.language,
+        author=_("Assembly of People of Kazakhstan"),
+    )
     pdf.set_text_color(*INK)
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -80,10 +60,9 @@ def _write(appeal: Appeal, *, link: str, attachments: Sequence[AppealAttachment]
 
     # The facts on the left, the QR code of the status link on the right.
     runs = list(qr_runs(link))
-    modules = max(row for row, _start, _length in runs) + 1
-    qr_size = modules * QR_MODULE_MM
-    qr_x, qr_y = pdf.w - pdf.r_margin - qr_size, pdf.get_y()
-    facts_width = width - qr_size - 6
+    qr_side = qr_size(runs, QR_MODULE_MM)
+    qr_x, qr_y = pdf.w - pdf.r_margin - qr_side, pdf.get_y()
+    facts_width = width - qr_side - 6
     label_width = 46.0
     received = timezone.localtime(appeal.received_at, LEGAL_TZ)
     facts: list[tuple[str, str]] = [
@@ -118,20 +97,13 @@ def _write(appeal: Appeal, *, link: str, attachments: Sequence[AppealAttachment]
         pdf.set_y(max(pdf.get_y(), label_bottom) + 1.5)
 
     pdf.set_fill_color(*INK)
-    for row, start, length in runs:
-        pdf.rect(
-            qr_x + start * QR_MODULE_MM,
-            qr_y + row * QR_MODULE_MM,
-            length * QR_MODULE_MM,
-            QR_MODULE_MM,
-            style="F",
-        )
-    pdf.set_xy(qr_x, qr_y + qr_size + 1)
+    draw_qr(pdf, runs, x=qr_x, y=qr_y, module_mm=QR_MODULE_MM)
+    pdf.set_xy(qr_x, qr_y + qr_side + 1)
     pdf.set_font(FONT_FAMILY, size=8)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(qr_size, 4, _("Scan to follow the appeal"), align="C")
+    pdf.multi_cell(qr_side, 4, _("Scan to follow the appeal"), align="C")
     pdf.set_text_color(*INK)
-    pdf.set_y(max(pdf.get_y(), qr_y + qr_size + 10) + 4)
+    pdf.set_y(max(pdf.get_y(), qr_y + qr_side + 10) + 4)
 
     if appeal.status == Appeal.Status.NOT_CONSIDERED:
         pdf.set_font(FONT_FAMILY, size=10)

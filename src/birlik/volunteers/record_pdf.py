@@ -8,41 +8,22 @@ annual report (it has the Kazakh letters), found by its package name at run time
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from importlib import resources
-from pathlib import Path
+from collections.abc import Sequence
 from typing import cast
 
-import segno
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from birlik.core.pdf import FONT_FAMILY, document, draw_qr, qr_runs, qr_size
 from birlik.core.templatetags.birlik_format import long_date, number
 from birlik.core.workdays import LEGAL_TZ
 
 from .models import SignUp, YearRecord
 
-FONT_FAMILY = "DejaVu"
 QR_MODULE_MM = 1.0
 INK = (27, 27, 27)
 MUTED = (74, 85, 96)
-
-
-def _fonts() -> Path:
-    return Path(str(resources.files("birlik.reports.documents").joinpath("fonts")))
-
-
-def _qr_runs(link: str) -> Iterator[tuple[int, int, int]]:
-    matrix = segno.make(link, error="m", micro=False).matrix
-    for row, modules in enumerate(matrix):
-        start = None
-        for column, dark in enumerate([*modules, 0]):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                yield row, start, column - start
-                start = None
 
 
 def _hours(minutes: int) -> str:
@@ -58,22 +39,15 @@ def record_pdf(
 
 
 def _write(record: YearRecord, *, lines: Sequence[SignUp], link: str, language: str) -> bytes:
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     title = _("Volunteer record for %(year)s") % {"year": record.year}
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_lang(language)
-    pdf.set_title(title)
-    pdf.set_subject(record.number)
-    pdf.set_author(_("Assembly of People of Kazakhstan"))
-    pdf.set_creator("Birlik")
-    fonts = _fonts()
-    pdf.add_font(FONT_FAMILY, "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font(FONT_FAMILY, "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(18, 18, 18)
-    pdf.add_page()
+    pdf = document(
+        title=title,
+        subject=record.number,
+        language=language,
+        author=_("Assembly of People of Kazakhstan"),
+    )
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.set_font(FONT_FAMILY, size=10)
@@ -84,10 +58,9 @@ def _write(record: YearRecord, *, lines: Sequence[SignUp], link: str, language: 
     pdf.multi_cell(0, 9, title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
 
-    runs = list(_qr_runs(link))
-    modules = max(row for row, _start, _length in runs) + 1
-    qr_size = modules * QR_MODULE_MM
-    qr_x, qr_y = pdf.w - pdf.r_margin - qr_size, pdf.get_y()
+    runs = list(qr_runs(link))
+    qr_side = qr_size(runs, QR_MODULE_MM)
+    qr_x, qr_y = pdf.w - pdf.r_margin - qr_side, pdf.get_y()
     issued = timezone.localtime(record.issued_at, LEGAL_TZ).date()
     facts = [
         (pgettext("registration number", "Number"), record.number),
@@ -102,7 +75,7 @@ def _write(record: YearRecord, *, lines: Sequence[SignUp], link: str, language: 
         pdf.cell(label_width, 6, label)
         pdf.set_font(FONT_FAMILY, size=10)
         pdf.multi_cell(
-            width - qr_size - label_width - 4,
+            width - qr_side - label_width - 4,
             6,
             value,
             align="L",
@@ -110,20 +83,13 @@ def _write(record: YearRecord, *, lines: Sequence[SignUp], link: str, language: 
             new_y=YPos.NEXT,
         )
     pdf.set_fill_color(*INK)
-    for row, start, length in runs:
-        pdf.rect(
-            qr_x + start * QR_MODULE_MM,
-            qr_y + row * QR_MODULE_MM,
-            length * QR_MODULE_MM,
-            QR_MODULE_MM,
-            style="F",
-        )
-    pdf.set_xy(qr_x, qr_y + qr_size + 1)
+    draw_qr(pdf, runs, x=qr_x, y=qr_y, module_mm=QR_MODULE_MM)
+    pdf.set_xy(qr_x, qr_y + qr_side + 1)
     pdf.set_font(FONT_FAMILY, size=7)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(qr_size, 3.5, _("Scan to check the record"), align="C")
+    pdf.multi_cell(qr_side, 3.5, _("Scan to check the record"), align="C")
     pdf.set_text_color(*INK)
-    pdf.set_y(max(pdf.get_y(), qr_y + qr_size + 8) + 4)
+    pdf.set_y(max(pdf.get_y(), qr_y + qr_side + 8) + 4)
 
     columns = (26.0, width - 26.0 - 60.0 - 20.0, 60.0, 20.0)
     headers = (_("Date"), _("Call"), _("Body"), _("Hours"))

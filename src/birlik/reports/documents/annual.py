@@ -26,14 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from birlik.core import spreadsheets
+from birlik.core.pdf import FONT_FAMILY, add_fonts
 from birlik.core.templatetags.birlik_format import long_date, number
 from birlik.geo.models import Region
 
 from . import annual_text, queries
 from .queries import FigureLine, figure_lines
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT_FAMILY = "DejaVu Sans"  # the family name the charts' SVG asks for, so fpdf2 finds it
 Progress = Callable[[int], None]
 # The PDF prints breakdowns of at most this many rows, and none by these dimensions (long lists
 # such as districts, centres and months are in the XLSX and in the charts).
@@ -266,8 +265,7 @@ def write_pdf(content: ReportContent, target: Path) -> None:
     pdf.set_title(f"{content.title} · {content.main.title}")
     pdf.set_author(_("Assembly of People of Kazakhstan"))
     pdf.set_creator("Birlik")
-    pdf.add_font(FONT_FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT_FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_margins(15, 15, 15)
     footer_text = f"{content.title} · {content.main.title}"
