@@ -27,6 +27,8 @@ PASSWORD = "correct-horse-battery"
 # The longest tests first: pytest-xdist hands tests to its workers in the collected order, so
 # a run that starts them early fills the other worker with short tests meanwhile, instead of
 # waiting on one long test at its end (the kill run alone takes minutes). Modules stay whole.
+# This runs before pytest-django's own ordering, whose stable sort then keeps transactional
+# tests (the browser's live server, which empties every table) after the others.
 SLOW_FIRST = (
     "tests/appeals/test_reliability.py::test_appeals_sent_while",
     "tests/security/test_role_crawl.py",
@@ -35,6 +37,7 @@ SLOW_FIRST = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         for position, prefix in enumerate(SLOW_FIRST):

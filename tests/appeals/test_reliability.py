@@ -93,7 +93,9 @@ def test_an_email_carries_a_message_id_made_from_its_key(settings):
     bool(os.environ.get("DATABASE_URL")),
     reason="the kill run uses its own SQLite data directory; the embedded stage runs it",
 )
-def test_appeals_sent_while_web_and_worker_are_killed_are_all_kept_and_receipted_once(tmp_path):
+def test_appeals_sent_while_web_and_worker_are_killed_are_all_kept_and_receipted_once(db, tmp_path):
+    # ``db`` only places it among the database tests, which run first (it starts first
+    # of all: the longest test); its processes use a database of their own.
     sys.path.insert(0, str(BENCH))
     try:
         import appeals_kill
