@@ -36,6 +36,10 @@ PUBLIC_PAGES = [
     ("figures", "figures/"),
     ("mediation", "mediation/"),
     ("charity", "charity/"),
+    ("ideas", "ideas/"),
+    ("programmes", "programmes/"),
+    ("volunteers", "volunteers/"),
+    ("youth", "youth/"),
 ]
 STAFF_PAGES = [
     ("dashboard-coordinator", "workspace/reports/"),
