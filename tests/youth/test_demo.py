@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.db.models import Q
+from django.utils import timezone
 
 from birlik.demo.youth import demo_youth_seed
 from birlik.registry.models import Membership
@@ -28,7 +29,10 @@ def test_the_demo_adds_projects_cohorts_graduates_and_activists_once(network):
         "leaders_school",
         "jastar_generation",
     }
-    for cohort in Cohort.objects.all():
+    # The next intake of the two national projects takes applications today.
+    assert Cohort.objects.filter(status=Cohort.Status.OPEN).count() == 2
+    assert queries.open_cohorts(on=timezone.localdate()).count() == 2
+    for cohort in Cohort.objects.exclude(status=Cohort.Status.OPEN):
         selected = Application.objects.filter(
             cohort=cohort, status__in=("selected", "graduated")
         ).count()

@@ -191,6 +191,25 @@ def _seed(movement: Organisation, *, scale: float, seed: int) -> dict[str, int]:
         cohort.jury.set(jurors)
         counts["cohorts"] += 1
         counts.update(_cohort(cohort, rng, round(places * ratio), jurors, unusable, seed))
+    # The next intake of the two national projects takes applications now, so the public page
+    # has something to apply to.
+    today = timezone.localdate()
+    for project, _code in projects[:2]:
+        intake = Cohort.objects.create(
+            project=project,
+            name_kk=f"{getattr(project, 'title_kk', '')} — {today.year}, келесі қабылдау",
+            name_ru=f"{getattr(project, 'title_ru', '')} — {today.year}, следующий набор",
+            name_en=f"{getattr(project, 'title_en', '')} — {today.year}, next intake",
+            applications_open_on=today - datetime.timedelta(days=10),
+            applications_close_on=today + datetime.timedelta(days=20),
+            starts_on=today + datetime.timedelta(days=35),
+            ends_on=today + datetime.timedelta(days=125),
+            places=max(2, round(40 * scale)),
+            waiting_places=max(1, round(8 * scale)),
+            status=Cohort.Status.OPEN,
+        )
+        intake.jury.set(jurors)
+        counts["cohorts"] += 1
     counts["activists"] = _activists(rng, scale, movement)
     counts["projects"] = len(projects)
     return dict(counts)
