@@ -180,3 +180,22 @@ def test_a_year_not_understood_is_explained_and_this_year_shown(client, myn_bala
         assert "were not understood" in response.content.decode()
     response = client.get(reverse("programmes:detail", args=["myn_bala"]), {"year": "2024"})
     assert response.context["year"] == 2024
+
+
+def test_the_staff_programme_pages_cost_the_same_queries_for_3_and_30_bodies(
+    client, network, myn_bala, django_assert_max_num_queries
+):
+    client.force_login(network.users["coordinator_pavlodar"])
+    activity(network, myn_bala, 3)
+    pages = (
+        reverse("events:programme_list"),
+        reverse("events:programme_detail", args=["myn_bala"]),
+    )
+    with django_assert_max_num_queries(40) as few:
+        for url in pages:
+            assert client.get(url).status_code == 200
+    activity(network, myn_bala, 27)
+    kpi.invalidate()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        for url in pages:
+            assert client.get(url).status_code == 200
