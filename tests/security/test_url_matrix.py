@@ -364,6 +364,15 @@ def programme_child(kind: str, kwarg: str) -> Fill:
     return lambda world, variant: {"code": "myn_bala", kwarg: world.objects[kind][variant].pk}
 
 
+# --- expectations (learning) ---------------------------------------------------------------
+
+
+# --- expectations (diplomacy) ---------------------------------------------------------------
+
+
+# --- expectations (deputies) ---------------------------------------------------------------
+
+
 PAV_ALM = ("pav", "alm")
 ONE = ("pav",)  # POST-only views answer every role alike: one record is enough
 THREE = ("pav", "pav_other", "alm")
@@ -915,6 +924,9 @@ SPECS: dict[str, Spec] = {
     "events:programme_partner_remove": Spec(
         post_only, programme_child("programme_partner", "partner"), ONE, post=True
     ),
+    # --- learning (learning) ---
+    # --- diplomacy (diplomacy) ---
+    # --- deputies (deputies) ---
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

@@ -834,6 +834,18 @@ def _programmes(w: World) -> None:
     }
 
 
+def _learning(w: World) -> None:
+    """(learning) fills w.objects for its matrix specs."""
+
+
+def _diplomacy(w: World) -> None:
+    """(diplomacy) fills w.objects for its matrix specs."""
+
+
+def _deputies(w: World) -> None:
+    """(deputies) fills w.objects for its matrix specs."""
+
+
 def build_world() -> World:
     bodies = _network()
     w = World(users=_users(bodies), bodies=bodies)
@@ -850,4 +862,7 @@ def build_world() -> World:
     _youth(w)
     _volunteers(w)
     _programmes(w)
+    _learning(w)
+    _diplomacy(w)
+    _deputies(w)
     return w

@@ -57,6 +57,7 @@ class StateBody(models.Model):
     """A state body that receives proposals or redirected appeals."""
 
     class Kind(models.TextChoices):
+        PARLIAMENT = "parliament", _("chamber of Parliament")
         MINISTRY = "ministry", _("ministry")
         AKIMAT = "akimat", _("akimat")
         MASLIKHAT = "maslikhat", _("maslikhat")

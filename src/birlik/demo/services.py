@@ -36,8 +36,12 @@ from birlik.registry.models import (
 )
 
 from . import charity as demo_charity
+from . import deputies as demo_deputies
+from . import diplomacy as demo_diplomacy
+from . import history as demo_history
 from . import hours as demo_hours
 from . import ideas as demo_ideas
+from . import learning as demo_learning
 from . import mediation as demo_mediation
 from . import monitoring as demo_monitoring
 from . import plans as demo_plans
@@ -99,6 +103,9 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     *demo_charity.LOGINS,
     *demo_surveys.LOGINS,
     *demo_ideas.LOGINS,
+    *demo_learning.LOGINS,
+    *demo_diplomacy.LOGINS,
+    *demo_deputies.LOGINS,
 ]
 
 
@@ -362,6 +369,12 @@ def _seed_later_steps(*, scale: float, seed: int, progress: bool) -> dict[str, i
     added.update(demo_youth.demo_youth_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_volunteers.demo_volunteers_seed(scale=scale, seed=seed, progress=progress))
     added.update(demo_ideas.demo_ideas_seed(scale=scale, seed=seed, progress=progress))
+    # The Academy's training year, people's diplomacy, the deputy group's initiatives and the
+    # yearly totals imported from the years before the platform.
+    added.update(demo_learning.demo_learning_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_diplomacy.demo_diplomacy_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_deputies.demo_deputies_seed(scale=scale, seed=seed, progress=progress))
+    added.update(demo_history.demo_history_seed(scale=scale, seed=seed, progress=progress))
     return added
 
 

@@ -1,0 +1,1 @@
+"""deputies: models (filled by its slice)."""

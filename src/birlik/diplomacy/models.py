@@ -1,0 +1,1 @@
+"""diplomacy: models (filled by its slice)."""

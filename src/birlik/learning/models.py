@@ -1,0 +1,1 @@
+"""learning: models (filled by its slice)."""
