@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("volunteers/", include("birlik.volunteers.portal_urls")),
     path("learning/", include("birlik.learning.portal_urls")),
     path("diplomacy/", include("birlik.diplomacy.portal_urls")),
+    path("deputies/", include("birlik.deputies.portal_urls")),
     path("programmes/", include("birlik.events.programme_portal_urls")),
     path("open-data/", include("birlik.reports.documents.portal_urls")),
     path("media/", include("birlik.monitoring.portal_urls")),
