@@ -1,7 +1,7 @@
 # Birlik: one-command start and the developer/CI tasks. GNU make; needs only Python 3.11.
 #   make demo             virtualenv + install + `birlik demo` (PORT=8000 by default)
 #   make test             test dependencies + system packages + the whole test suite
-#   make lint             ruff check, ruff format --check, mypy, lint-imports (layers)
+#   make lint             ruff check, ruff format --check, mypy, lint-imports, migrations
 #   make messages         extract UI strings into src/birlik/locale/{kk,ru,en}
 #   make compilemessages  .po -> .mo (the .mo files are committed)
 #   make screenshots      docs/screenshots/*.png from a throw-away demo server
@@ -29,7 +29,7 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 	   command -v $$p; break; fi; done)
 
 .PHONY: help demo test pytest system lint format messages compilemessages screenshots \
-	lighthouse bench clean install install-test
+	lighthouse bench clean install install-test check-migrations
 
 help:
 	@sed -n '2,10s/^# \{0,1\}//p' Makefile
@@ -94,7 +94,14 @@ lint: $(STAMP_TEST)
 	echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check . || failed="$$failed ruff-format"; \
 	echo "$(BIN)/mypy"; $(BIN)/mypy || failed="$$failed mypy"; \
 	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports || failed="$$failed lint-imports"; \
+	echo "scripts/check_migrations.py"; $(BIN)/python scripts/check_migrations.py \
+		|| failed="$$failed migrations"; \
 	if [ -n "$$failed" ]; then echo "lint failed:$$failed" >&2; exit 1; fi
+
+# New migrations against the zero-downtime rules (README "Zero-downtime migrations"; `make lint`
+# runs it too). Once a release is deployed: `make check-migrations ARGS=--accept`.
+check-migrations: $(STAMP_TEST)
+	$(BIN)/python scripts/check_migrations.py $(ARGS)
 
 format: $(STAMP_TEST)
 	$(BIN)/ruff check --fix .
