@@ -416,6 +416,9 @@ RATE_IDEA_COMMENTS = os.environ.get("RATE_IDEA_COMMENTS", "20/d")
 RATE_YOUTH_APPLICATIONS = os.environ.get("RATE_YOUTH_APPLICATIONS", "10/h")
 # International partners' requests through the public form, per client address (valid ones).
 RATE_DIPLOMACY_REQUESTS = os.environ.get("RATE_DIPLOMACY_REQUESTS", "5/h")
+# Certificate codes typed on the public check page (and unknown codes asked for), per client
+# address: a certificate's own QR link is never refused.
+RATE_CERTIFICATE_CHECKS = os.environ.get("RATE_CERTIFICATE_CHECKS", "30/h")
 # IIN look-ups per staff user and hour (imports, registering a person, changing an IIN): a
 # birth date leaves ~10,000 candidate IINs, so matching must not work as a search.
 IIN_MATCHES_PER_HOUR = int(os.environ.get("IIN_MATCHES_PER_HOUR", "20"))
