@@ -1,4 +1,5 @@
-"""The ``birlik`` command: demo, serve, worker, check, figures, and any Django command.
+"""The ``birlik`` command: demo, serve, worker, check, figures, backup, restore, and any other
+Django command.
 
 ``birlik demo`` is the one-command start: migrate, create the national demo data if the database
 is empty, start the background worker and a production WSGI server, print where to go.
@@ -14,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-OWN_COMMANDS = ("demo", "serve", "worker", "check", "figures")
+OWN_COMMANDS = ("demo", "serve", "worker", "check", "figures", "backup", "restore")
 
 
 def _setup() -> None:
@@ -361,6 +362,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
     from birlik.core import kpi
     from birlik.geo.models import Region
+    from birlik.reports.interview import INTERVIEW_YEAR, interview_figures, shows_reference
 
     year = args.year or timezone.localdate().year
     if not 2000 <= year <= 2100:
@@ -373,30 +375,84 @@ def cmd_figures(args: argparse.Namespace) -> int:
             codes = ", ".join(Region.objects.values_list("iso", flat=True))
             print(f"Unknown region {args.region!r}. Use one of: {codes}", file=sys.stderr)
             return 2
+    period = kpi.Period.year(year)
     with translation.override(args.lang):
-        figures = kpi.compute_all(kpi.Period.year(year), region)
+        figures = kpi.compute_all(period, region)
+        interview = interview_figures(period, region)
         if args.json:
             payload = {
                 "year": year,
                 "region": region.iso if region else None,
-                "as_of": kpi.Period.year(year).as_of.isoformat(),
+                "as_of": period.as_of.isoformat(),
                 "language": args.lang,
+                "interview": interview,
                 "indicators": figures,
             }
             print(json.dumps(payload, ensure_ascii=False, indent=2))
             return 0
         title = f"{year}" + (f" · {region.iso} {region.name}" if region else "")
         print(title)
+        print()
+        # The interview's figures first: what the Assembly states of its year.
+        reference = shows_reference(period)
+        heading = translation.gettext("The Assembly's figures of the year")
+        if reference:
+            heading += " · " + translation.gettext("Stated in the interview of %(year)s") % {
+                "year": INTERVIEW_YEAR
+            }
+        print(heading)
+        for figure in interview:
+            stated = f"  ({figure['interview_text']})" if reference else ""
+            print(f"  {figure['label']:<68} {figure['value_text']:>14}{stated}")
+            if figure["missing"]:
+                print(f"    ! {figure['missing']}")
         for item in figures:
             print()
             total = "–" if item["total"] is None else item["total"]  # rows that do not add up
             print(f"{item['name']} ({item['unit']}): {total}")
+            if item["missing"]:
+                print(f"  ! {item['missing']}")
             for row in item["rows"]:
                 label = " · ".join(
                     str(row.get(f"{dim}_name", row.get(dim))) for dim in item["dimensions"]
                 )
                 print(f"  {label:<70} {row['value']:>9}")
     return 0
+
+
+# --- backup and restore (backup)
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from birlik.core.backup import BackupError, backup_create
+
+    try:
+        result = backup_create(output=Path(args.output) if args.output else None)
+    except BackupError as error:
+        print(f"Birlik: no backup written. {error}", file=sys.stderr)
+        return error.exit_code
+    print(result.summary())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from birlik.core.backup import BackupError, backup_restore
+
+    try:
+        result = backup_restore(archive=Path(args.archive), force=args.force)
+    except BackupError as error:
+        done = "nothing restored" if error.exit_code == 2 else "the restore failed"
+        print(f"Birlik: {done}. {error}", file=sys.stderr)
+        return error.exit_code
+    print("\n".join(result.lines()))
+    return 0
+
+
+# --- end of backup and restore (backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -424,6 +480,21 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--region", help="ISO 3166-2 code of a region, e.g. KZ-55")
     figures.add_argument("--lang", choices=["kk", "ru", "en"], default="kk")
     figures.set_defaults(func=cmd_figures)
+    # --- backup and restore (backup)
+    backup = sub.add_parser(
+        "backup", help="write the database, uploads and private files to one .tar.gz"
+    )
+    backup.add_argument(
+        "--output", help="file or directory (default: ./birlik-backup-<UTC time>.tar.gz)"
+    )
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a `birlik backup` archive, checked")
+    restore.add_argument("archive", help="the .tar.gz written by `birlik backup`")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database or files already there"
+    )
+    restore.set_defaults(func=cmd_restore)
+    # --- end of backup and restore (backup)
     return parser
 
 

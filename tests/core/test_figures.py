@@ -196,3 +196,53 @@ def test_daily_jobs_are_queued_once_a_day(db, settings):
             *MONITORING_DAILY,
             "answers_remind_job",
         ]
+
+
+# --- The Assembly's figures of the year in `birlik figures` (figures) ----------------------------
+
+
+@freeze_time("2026-06-30")
+def test_figures_command_gives_every_figure_of_the_interview_and_what_each_lacks(network, capsys):
+    from birlik.reports.interview import figure_codes
+
+    assert main(["figures", "--json", "--year", "2025", "--lang", "en"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    figures = payload["interview"]
+    assert [figure["code"] for figure in figures] == figure_codes()
+    assert set(figures[0]) == {
+        "code",
+        "label",
+        "key",
+        "rows",
+        "unit",
+        "interview_value",
+        "interview_stated",
+        "interview_text",
+        "value",
+        "value_text",
+        "missing",
+        "note",
+    }
+    houses = next(figure for figure in figures if figure["code"] == "houses_of_friendship")
+    assert (houses["value"], houses["interview_value"], houses["missing"]) == (2, 36, "")
+    elders = next(figure for figure in figures if figure["code"] == "elders_events")
+    assert (elders["key"], elders["rows"]) == ("events.events", {"kind": "elders_council"})
+    decade = next(figure for figure in figures if figure["code"] == "myn_bala_decade")
+    assert decade["missing"].startswith("No record at all for 2016, 2017")
+    indicators = {item["key"]: item for item in payload["indicators"]}
+    assert all("missing" in item for item in indicators.values())
+    assert indicators["events.myn_bala_decade"]["missing"] == decade["missing"]
+    assert indicators["registry.bodies"]["missing"] == ""
+
+
+@freeze_time("2026-06-30")
+def test_figures_command_prints_the_figures_of_the_year_first(network, capsys):
+    assert main(["figures", "--year", "2025", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    table = out.index("The Assembly's figures of the year · Stated in the interview of 2025")
+    assert table < out.index("Bodies of the Assembly by kind")
+    houses = next(line for line in out.splitlines() if line.strip().startswith("Houses of"))
+    assert houses.split()[-2:] == ["2", "(36)"]
+    assert "! No record at all for 2016" in out
+    assert main(["figures", "--year", "2026", "--lang", "en"]) == 0
+    assert "Stated in the interview" not in capsys.readouterr().out

@@ -121,7 +121,7 @@ def test_the_figures_are_labelled_and_cost_the_same_for_more_cases(
     from birlik.core.kpi import indicators, label_rows
 
     mine = [i for i in indicators() if i.key.startswith("mediation.")]
-    assert len(mine) == 6
+    assert len(mine) == 7
 
     def figures():
         return {i.key: label_rows(i.compute(Period.year(2026), None), i.dimensions) for i in mine}

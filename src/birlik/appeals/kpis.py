@@ -352,3 +352,43 @@ def received_by_district(period: Period, region: Region | None) -> list[Row]:
 )
 def answered_on_time_by_district(period: Period, region: Region | None) -> list[Row]:
     return _appeals_by_district(_on_time(received(period, region)))
+
+
+# --- interview figures (figures) ---------------------------------------------------------------
+# "Appeals considered" of the Assembly's annual interview: those received in the period and
+# answered on their substance (on time or late), by region and kind of the body.
+
+
+def considered(period: Period, region: Region | None = None) -> QuerySet[Appeal]:
+    """Appeals received in the period and answered (considered on their substance)."""
+    return _on_time(received(period, region)) | _late(received(period, region))
+
+
+@indicator(
+    "appeals.considered",
+    name=_("Appeals considered"),
+    unit=_("appeals"),
+    dimensions=("region", "kind"),
+    order=440,
+    description=_(
+        "Appeals received in the period (by their date in Almaty) and answered on their "
+        "substance, on time or late, by region and kind of the body that received them; "
+        "anonymous appeals not considered and appeals redirected to a competent body are not "
+        "counted."
+    ),
+)
+def considered_by_region(period: Period, region: Region | None) -> list[Row]:
+    rows = (
+        considered(period, region)
+        .values("organisation__region__iso", "organisation__kind__code")
+        .annotate(value=Count("id"))
+        .order_by("organisation__region__iso", "organisation__kind__code")
+    )
+    return [
+        {
+            "region": r["organisation__region__iso"] or "none",
+            "kind": r["organisation__kind__code"],
+            "value": r["value"],
+        }
+        for r in rows
+    ]

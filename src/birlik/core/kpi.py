@@ -1,11 +1,13 @@
 """The KPI registry: each app declares its indicators in ``<app>/kpis.py``; this composes them.
 
 An indicator is computed in the database for a period and, optionally, one region; its rows
-carry dimension codes (``kind``, ``region``…) that are labelled in the reader's language.
+carry dimension codes (``kind``, ``region``…) that are labelled in the reader's language. An
+indicator whose records do not yet give the whole figure says what is missing (``missing``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 import secrets
@@ -20,6 +22,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 Row = dict[str, Any]
+# What the records lack for a figure to be whole, in the reader's language ("" when nothing):
+# given for a period and a region (None: the whole country).
+MissingFunction = Callable[["Period", Any], str]
+Missing = str | Promise | MissingFunction
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,21 @@ class Indicator:
     # Whether the public figures page and the open data release may show it at all: not for
     # staff-only signals (early warning's alerts and risk).
     public: bool = True
+    # What the records lack for the figure to be whole: a text that always holds, or a
+    # function of (period, region) that says it for them ("" when nothing is missing).
+    missing: Missing = ""
+
+    @property
+    def missing_is_static(self) -> bool:
+        """The missing part is a fixed text: saying it asks nothing of the database."""
+        return isinstance(self.missing, str | Promise)
+
+    def missing_for(self, period: Period, region: Any = None) -> str:
+        """What is missing from the figure of the period (and region), "" when nothing."""
+        missing = self.missing
+        if isinstance(missing, str | Promise):
+            return str(missing)
+        return str(missing(period, region))
 
     @property
     def is_additive(self) -> bool:
@@ -92,8 +113,12 @@ def indicator(
     order: int = 1000,
     additive: bool | None = None,
     public: bool = True,
+    missing: Missing = "",
 ) -> Callable[[Callable[[Period, Any], list[Row]]], Callable[[Period, Any], list[Row]]]:
-    """Declare an indicator: the decorated function returns rows of dimension codes + value."""
+    """Declare an indicator: the decorated function returns rows of dimension codes + value.
+
+    ``missing`` says what the records lack for the figure to be whole: a text, or a function
+    ``(period, region) -> str`` that returns "" when nothing is missing."""
 
     def register(func: Callable[[Period, Any], list[Row]]) -> Callable[[Period, Any], list[Row]]:
         REGISTRY.indicators[key] = Indicator(
@@ -106,7 +131,19 @@ def indicator(
             order=order,
             additive=additive,
             public=public,
+            missing=missing,
         )
+        return func
+
+    return register
+
+
+def missing_part(key: str) -> Callable[[MissingFunction], MissingFunction]:
+    """Declare what an indicator declared earlier lacks, with a function ``(period, region) ->
+    str`` ("" when nothing): for an indicator whose declaration stays as it was written."""
+
+    def register(func: MissingFunction) -> MissingFunction:
+        REGISTRY.indicators[key] = dataclasses.replace(REGISTRY.indicators[key], missing=func)
         return func
 
     return register
@@ -150,6 +187,12 @@ def compute(key: str, period: Period, region: Any = None) -> list[Row]:
     return REGISTRY.indicators[key].compute(period, region)
 
 
+def missing(key: str, period: Period, region: Any = None) -> str:
+    """What is missing from one indicator's figure of the period (and region), "" when nothing."""
+    autodiscover()
+    return REGISTRY.indicators[key].missing_for(period, region)
+
+
 def label_rows(rows: list[Row], dimensions: tuple[str, ...]) -> list[Row]:
     """Add ``<dimension>_name`` beside each code, in the active language."""
     maps = {dim: REGISTRY.labels[dim]() for dim in dimensions if dim in REGISTRY.labels}
@@ -163,7 +206,8 @@ def label_rows(rows: list[Row], dimensions: tuple[str, ...]) -> list[Row]:
 
 
 def compute_all(period: Period, region: Any = None) -> list[dict[str, Any]]:
-    """Every indicator for the period (and region), labelled, with totals."""
+    """Every indicator for the period (and region), labelled, with totals and what is missing
+    from them ("" when nothing)."""
     result = []
     for item in indicators():
         rows = label_rows(item.compute(period, region), item.dimensions)
@@ -175,6 +219,7 @@ def compute_all(period: Period, region: Any = None) -> list[dict[str, Any]]:
                 "dimensions": list(item.dimensions),
                 "total": total_of(item, rows),
                 "rows": rows,
+                "missing": item.missing_for(period, region),
             }
         )
     return result

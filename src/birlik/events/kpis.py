@@ -9,14 +9,16 @@ their month code), no audience and no kind of event ("none")."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
-from birlik.core.kpi import Period, Row, dimension_labels, indicator
+from birlik.core.kpi import Period, Row, dimension_labels, indicator, missing_part
 from birlik.geo.models import Region
 
 from .models import Audience, Event, Programme, Registration
@@ -590,3 +592,204 @@ def festivals(period: Period, region: Region | None) -> list[Row]:
 def performances(period: Period, region: Region | None) -> list[Row]:
     qs = held_events(period, region).filter(kind__in=PERFORMANCE_KINDS)
     return _programme_region_rows(qs, Count("id"))
+
+
+# --- interview figures (figures) ---------------------------------------------------------------
+# Figures of the Assembly's annual interview that events give: «Мың бала» over ten years and
+# the media trainings for journalists and bloggers; and what the festivals and performances
+# cannot count (imported yearly totals do not give the kind of their events).
+
+MYN_BALA = "myn_bala"
+DECADE_YEARS = 10
+# Media trainings: the events of the Journalists' Club's trainings programme, and trainings and
+# courses held for the audience "journalists and bloggers" whoever organised them.
+MEDIA_PROGRAMME = "journalists_trainings"
+MEDIA_AUDIENCE = "journalists"
+MEDIA_KINDS = (Event.Kind.TRAINING, Event.Kind.COURSE)
+
+
+def decade(period: Period) -> Period:
+    """The ten calendar years to the period's end: the year of its end and the nine before it,
+    up to the period's last day."""
+    return Period(datetime.date(period.end.year - DECADE_YEARS + 1, 1, 1), period.end)
+
+
+def programme_years(period: Period, region: Region | None, code: str) -> dict[tuple[int, str], int]:
+    """Events of one programme held in the period, by calendar year (Almaty) and region of the
+    event, the yearly totals imported for the whole years it covers included (by the region of
+    their body): {(year, region): events}."""
+    held = (
+        held_events(period, region)
+        .filter(programme__code=code)
+        .annotate(year=ExtractYear("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values("year", "region__iso")
+        .annotate(value=Count("id"))
+        .order_by("year", "region__iso")
+    )
+    cells: dict[tuple[int, str], int] = {
+        (row["year"], row["region__iso"] or "none"): row["value"] for row in held
+    }
+    for item in historical_rows(period, region):
+        if item["programme"] == code and item["events"]:
+            key = (item["year"], item["region"])
+            cells[key] = cells.get(key, 0) + item["events"]
+    return dict(sorted(cells.items()))
+
+
+def _decade_of(period: Period, region: Region | None) -> dict[str, list[Any]]:
+    """«Мың бала» in the ten years to the period's end: its events by year and region
+    (``cells``: [year, region, events]) and the years with no record at all though the
+    programme ran then (``absent``, by its first and last year), shared by the figure and what
+    it lacks (cached while the figures stand)."""
+    from birlik.core.kpi import cached
+
+    span = decade(period)
+
+    def build() -> dict[str, list[Any]]:
+        cells = programme_years(span, region, MYN_BALA)
+        recorded = {year for year, _region in cells}
+        absent = [
+            year for year in range(span.start.year, span.end.year + 1) if year not in recorded
+        ]
+        if absent:
+            programme = Programme.objects.filter(code=MYN_BALA).first()
+            absent = [year for year in absent if programme is None or programme.active_in(year)]
+        return {
+            "cells": [[year, code, value] for (year, code), value in cells.items()],
+            "absent": absent,
+        }
+
+    iso = region.iso if region is not None else "all"
+    value: dict[str, list[Any]] = cached(
+        f"events:decade:{MYN_BALA}:{span.start}:{span.end}:{iso}", build, timeout=60
+    )
+    return value
+
+
+def _decade_missing(period: Period, region: Region | None) -> str:
+    absent = _decade_of(period, region)["absent"]
+    if not absent:
+        return ""
+    return ngettext(
+        "No record at all for %(years)s: neither events of the programme held then nor a yearly "
+        "total imported from earlier records.",
+        "No record at all for %(years)s: neither events of the programme held in those years "
+        "nor their yearly totals imported from earlier records.",
+        len(absent),
+    ) % {"years": ", ".join(str(year) for year in absent)}
+
+
+@indicator(
+    "events.myn_bala_decade",
+    name=_("Events of «Myn Bala» over ten years"),
+    unit=_("events"),
+    dimensions=("region",),
+    order=1810,
+    description=_(
+        "Events of the programme «Myn Bala» held (or reported as held) in the ten calendar years "
+        "to the end of the period (the year of its end and the nine before it), by region; the "
+        "totals imported for those years from the records kept before Birlik are included. "
+        "Years the programme did not run (by its first and last year) are not expected."
+    ),
+    missing=_decade_missing,
+)
+def myn_bala_decade(period: Period, region: Region | None) -> list[Row]:
+    by_region: dict[str, int] = {}
+    for _year, code, value in _decade_of(period, region)["cells"]:
+        by_region[code] = by_region.get(code, 0) + value
+    return [{"region": code, "value": value} for code, value in sorted(by_region.items())]
+
+
+def media_trainings_held(period: Period, region: Region | None = None) -> QuerySet[Event]:
+    """Media trainings held in the period: the Journalists' Club trainings programme, and
+    trainings and courses for journalists and bloggers."""
+    for_journalists = Event.objects.filter(audiences__code=MEDIA_AUDIENCE).values("pk")
+    return held_events(period, region).filter(
+        Q(programme__code=MEDIA_PROGRAMME) | Q(kind__in=MEDIA_KINDS, pk__in=for_journalists)
+    )
+
+
+def _media_rows(period: Period, region: Region | None, measure: str) -> list[Row]:
+    """Media trainings (``events``) or their participants by region of the event, the yearly
+    totals imported for the trainings programme included: both measures come from one grouped
+    query (cached while the figures stand)."""
+    from birlik.core.kpi import cached
+
+    def build() -> dict[str, dict[str, int]]:
+        grouped = list(
+            media_trainings_held(period, region)
+            .values("region__iso")
+            .annotate(events=Count("id"), participants=Sum("participants_total"))
+            .order_by("region__iso")
+        )
+        merged = {
+            name: {(row["region__iso"] or "none"): row[name] or 0 for row in grouped}
+            for name in ("events", "participants")
+        }
+        for item in historical_rows(period, region):
+            if item["programme"] == MEDIA_PROGRAMME:
+                for name, by_region in merged.items():
+                    by_region[item["region"]] = by_region.get(item["region"], 0) + item[name]
+        return merged
+
+    iso = region.iso if region is not None else "all"
+    merged: dict[str, dict[str, int]] = cached(
+        f"events:media:{period.start}:{period.end}:{iso}", build, timeout=60
+    )
+    return [
+        {"region": code, "value": value} for code, value in sorted(merged[measure].items()) if value
+    ]
+
+
+_MEDIA_TRAININGS = _(
+    "Trainings, seminars and courses for journalists and bloggers held (or reported as held) "
+    "that started in the period: the events of the Journalists' Club trainings programme and "
+    "the trainings and courses whose audience is journalists and bloggers, by region of the "
+    "event."
+)
+
+
+@indicator(
+    "events.media_trainings",
+    name=_("Media trainings for journalists and bloggers"),
+    unit=_("events"),
+    dimensions=("region",),
+    order=1811,
+    description=format_lazy("{} {}", _MEDIA_TRAININGS, IMPORTED),
+)
+def media_trainings(period: Period, region: Region | None) -> list[Row]:
+    return _media_rows(period, region, "events")
+
+
+@indicator(
+    "events.media_training_participants",
+    name=_("Participants of the media trainings"),
+    unit=_("participants"),
+    dimensions=("region",),
+    order=1812,
+    description=format_lazy(
+        "{} {} {}",
+        _MEDIA_TRAININGS,
+        _("Participants: people checked in online plus those the organiser reported."),
+        IMPORTED,
+    ),
+)
+def media_training_participants(period: Period, region: Region | None) -> list[Row]:
+    return _media_rows(period, region, "participants")
+
+
+def _kind_not_imported(period: Period, region: Region | None) -> str:
+    years = sorted({item["year"] for item in historical_rows(period, region) if item["events"]})
+    if not years:
+        return ""
+    return ngettext(
+        "The yearly total imported from earlier records for %(years)s does not give the kind of "
+        "its events: those of this kind among them are not counted.",
+        "The yearly totals imported from earlier records for %(years)s do not give the kind of "
+        "their events: those of this kind among them are not counted.",
+        len(years),
+    ) % {"years": ", ".join(str(year) for year in years)}
+
+
+missing_part("events.festivals")(_kind_not_imported)
+missing_part("events.performances")(_kind_not_imported)

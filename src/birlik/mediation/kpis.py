@@ -7,12 +7,14 @@ duration) by the day closed. Requests still unassigned count as received.
 from __future__ import annotations
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from birlik.core.kpi import Period, Row, dimension_labels, indicator
+from birlik.core.kpi import Period, Row, cached, dimension_labels, indicator
 from birlik.geo.models import Region
 
-from .models import DisputeKind, MediationCase
+from .models import DisputeKind, MediationCase, Mediator
 
 SETTLED = Q(outcome__in=MediationCase.SETTLED)
 
@@ -178,3 +180,73 @@ def centre_labels() -> dict[str, str]:
             kind__code__in=("mediation_centre", "mediation_council")
         ).values_list("pk", "name")
     }
+
+
+# --- interview figures (figures) ---------------------------------------------------------------
+# "Mediators in the register" of the Assembly's annual interview: a stock, read on the period's
+# last day (or today). The register keeps the day a mediator entered it but not the day one was
+# suspended or excluded, so a past period counts them by their status of today.
+
+
+def _register_by_region(period: Period, region: Region | None) -> list[Row]:
+    """Mediators in the register on the period's last day (or today), by the region of their
+    centre: those active today and the others, in one grouped query shared by the figure and
+    what it lacks (cached while the figures stand)."""
+
+    def build() -> list[Row]:
+        qs = Mediator.objects.filter(registered_on__lte=period.as_of)
+        if region is not None:
+            qs = qs.filter(centre__region=region)
+        active = Q(status=Mediator.Status.ACTIVE)
+        rows = (
+            qs.order_by()
+            .values("centre__region__iso")
+            .annotate(active=Count("id", filter=active), other=Count("id", filter=~active))
+            .order_by("centre__region__iso")
+        )
+        return [
+            {
+                "region": r["centre__region__iso"] or "none",
+                "active": r["active"],
+                "other": r["other"],
+            }
+            for r in rows
+        ]
+
+    iso = region.iso if region is not None else "all"
+    rows: list[Row] = cached(f"mediation:register:{period.start}:{period.end}:{iso}", build, 60)
+    return rows
+
+
+def _status_history_missing(period: Period, region: Region | None) -> str:
+    if period.as_of >= timezone.localdate():
+        return ""
+    if not any(row["other"] for row in _register_by_region(period, region)):
+        return ""
+    return str(
+        _(
+            "The register does not keep the day a mediator was suspended or excluded: mediators "
+            "suspended or excluded since the end of the period may have been active then, and "
+            "are not counted."
+        )
+    )
+
+
+@indicator(
+    "mediation.mediators",
+    name=_("Mediators in the register"),
+    unit=pgettext_lazy("unit", "people"),
+    dimensions=("region",),
+    order=505,
+    description=_(
+        "Mediators of the mediation centres and councils in the register at the end of the "
+        "period (or today) and active, by the region of their centre."
+    ),
+    missing=_status_history_missing,
+)
+def mediators(period: Period, region: Region | None) -> list[Row]:
+    return [
+        {"region": row["region"], "value": row["active"]}
+        for row in _register_by_region(period, region)
+        if row["active"]
+    ]

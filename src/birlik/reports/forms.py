@@ -60,6 +60,30 @@ def month_names() -> list[tuple[str, str]]:
     return [(str(number), str(names[number])) for number in range(1, 13)]
 
 
+def last_year() -> int:
+    """The last year figures may be asked for: next year (plans are made ahead)."""
+    return timezone.localdate().year + 1
+
+
+def checked_year(year: int | None) -> int | None:
+    """A year figures may be asked for, or a translated error."""
+    if year is not None and not FIRST_YEAR <= year <= last_year():
+        raise forms.ValidationError(
+            _("Give a year between %(first)s and %(last)s."),
+            params={"first": FIRST_YEAR, "last": last_year()},
+        )
+    return year
+
+
+def _narrow_regions(form: forms.Form, regions: list[Region] | None) -> None:
+    """A user who sees some regions only is offered those only."""
+    if regions is None:
+        return
+    field = cast(RegionField, form.fields["region"])
+    field.queryset = Region.objects.filter(pk__in=[r.pk for r in regions]).order_by("kato")
+    field.empty_label = None
+
+
 class FigureFilterForm(forms.Form):
     """The period (a year, a quarter or a month of it, or two dates), a region, a kind."""
 
@@ -85,28 +109,14 @@ class FigureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(RegionField, self.fields["region"])
-        if regions is not None:
-            # A user who sees some regions only is offered those only.
-            field.queryset = Region.objects.filter(pk__in=[r.pk for r in regions]).order_by("kato")
-            field.empty_label = None
+        _narrow_regions(self, regions)
         month = cast(forms.TypedChoiceField, self.fields["month"])
         month.choices = [("", _("whole year")), *month_names()]
-        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": self._last_year()})
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": last_year()})
         self.fields["year"].initial = timezone.localdate().year
 
-    @staticmethod
-    def _last_year() -> int:
-        return timezone.localdate().year + 1
-
     def clean_year(self) -> int | None:
-        year: int | None = self.cleaned_data.get("year")
-        if year is not None and not FIRST_YEAR <= year <= self._last_year():
-            raise forms.ValidationError(
-                _("Give a year between %(first)s and %(last)s."),
-                params={"first": FIRST_YEAR, "last": self._last_year()},
-            )
-        return year
+        return checked_year(self.cleaned_data.get("year"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -121,11 +131,11 @@ class FigureFilterForm(forms.Form):
                 self.add_error("date_to", _("The end of the period is before its start."))
             elif (end - start).days > MAX_SPAN_DAYS:
                 self.add_error("date_to", _("A period may cover at most five years."))
-            elif start.year < FIRST_YEAR or end.year > self._last_year():
+            elif start.year < FIRST_YEAR or end.year > last_year():
                 self.add_error(
                     "date_from",
                     _("Give dates between %(first)s and %(last)s.")
-                    % {"first": FIRST_YEAR, "last": self._last_year()},
+                    % {"first": FIRST_YEAR, "last": last_year()},
                 )
         if data.get("quarter") and data.get("month"):
             self.add_error("month", _("Choose a quarter or a month, not both."))
@@ -158,6 +168,32 @@ class FigureFilterForm(forms.Form):
     def chosen_kind(self) -> str | None:
         kind = self.cleaned_data.get("kind") if self.is_valid() else None
         return kind.code if kind is not None else None
+
+
+class InterviewFilterForm(forms.Form):
+    """(figures) The year and region of the Assembly's figures of the year."""
+
+    year = forms.IntegerField(label=_("Year"), required=False)
+    region = RegionField(label=_("Region"), required=False, empty_label=_("all regions"))
+
+    def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _narrow_regions(self, regions)
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": last_year()})
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean_year(self) -> int | None:
+        return checked_year(self.cleaned_data.get("year"))
+
+    def chosen_period(self) -> kpi.Period:
+        """The year asked for, or this year when the input was not understood."""
+        year = (self.cleaned_data.get("year") if self.is_valid() else None) or (
+            timezone.localdate().year
+        )
+        return kpi.Period.year(year)
+
+    def chosen_region(self) -> Region | None:
+        return self.cleaned_data.get("region") if self.is_valid() else None
 
 
 class PlanForm(forms.Form):

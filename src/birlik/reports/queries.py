@@ -61,6 +61,22 @@ def max_stale_seconds() -> float:
     return float(getattr(settings, "BIRLIK_FIGURES_MAX_STALE", 30))
 
 
+def _fresh(name: str, build: Any) -> Any:
+    """A computed value kept in the cache under ``name``: fresh until the next write that
+    changes a figure (``kpi.invalidate``); after it, still served while it is younger than
+    ``max_stale_seconds()``."""
+    current = kpi.version()
+    entry = cache.get(name)
+    now = time.time()
+    if entry is not None:
+        version, computed_at, data = entry
+        if version == current or now - computed_at < max_stale_seconds():
+            return data
+    data = build()
+    cache.set(name, (current, now, data), CACHE_SECONDS)
+    return data
+
+
 def rows(key: str, period: kpi.Period, region: Region | None = None) -> list[kpi.Row]:
     """The raw rows of one indicator (codes, no labels), cached.
 
@@ -71,16 +87,19 @@ def rows(key: str, period: kpi.Period, region: Region | None = None) -> list[kpi
     """
     iso = region.iso if region is not None else "all"
     name = f"birlik:reports:rows:{key}:{_period_key(period)}:{iso}"
-    current = kpi.version()
-    entry = cache.get(name)
-    now = time.time()
-    if entry is not None:
-        version, computed_at, data = entry
-        if version == current or now - computed_at < max_stale_seconds():
-            return list(data)
-    data = kpi.compute(key, period, region)
-    cache.set(name, (current, now, data), CACHE_SECONDS)
-    return data
+    return list(_fresh(name, lambda: kpi.compute(key, period, region)))
+
+
+def missing(item: kpi.Indicator, period: kpi.Period, region: Region | None = None) -> str:
+    """What the records lack for the indicator's figure of the period and region, in the
+    active language ("" when nothing): a fixed text as it is, one the records tell cached as
+    the rows are."""
+    if item.missing_is_static:
+        return item.missing_for(period, region)
+    iso = region.iso if region is not None else "all"
+    language = get_language() or settings.LANGUAGE_CODE
+    name = f"birlik:reports:missing:{item.key}:{_period_key(period)}:{iso}:{language}"
+    return str(_fresh(name, lambda: item.missing_for(period, region)))
 
 
 def indicator_map() -> dict[str, kpi.Indicator]:
@@ -204,6 +223,7 @@ def _figure(
     *,
     public: bool,
     with_rows: bool = True,
+    missing: str = "",
 ) -> dict[str, Any]:
     dimensions = list(item.dimensions)
     shown = raw or []
@@ -225,6 +245,7 @@ def _figure(
         "dimensions": dimensions,
         "total": total(item, raw),
         "rows": labels.label(shown, tuple(dimensions)) if with_rows else [],
+        "missing": missing,
     }
 
 
@@ -259,7 +280,8 @@ def dashboard_figures(
         }
 
     A ``figure`` is ``{"key", "name", "unit", "is_money", "description", "dimensions", "total",
-    "rows"}`` (``is_money``: the unit is tenge):
+    "rows", "missing"}`` (``is_money``: the unit is tenge; ``missing``: what the records lack
+    for the figure to be whole, "" when nothing):
     ``total`` is ``None`` when the indicator is not counted by kind of body and a kind is asked
     (or a percentage has nothing to divide); ``rows`` are the rows with ``<dim>_name`` beside
     each code (headline figures have no rows). With ``public=True``, indicators of
@@ -310,7 +332,14 @@ def dashboard_figures(
             ]
         else:
             raw = filter_kind(item, rows(key, period, region), kind)
-        return _figure(item, raw, labels, public=public, with_rows=False)
+        return _figure(
+            item,
+            raw,
+            labels,
+            public=public,
+            with_rows=False,
+            missing=missing(item, period, region),
+        )
 
     if public:
         known = {key: item for key, item in known.items() if item.public}
@@ -328,7 +357,11 @@ def dashboard_figures(
     if every:
         indicators = [
             _figure(
-                item, filter_kind(item, rows(item.key, period, region), kind), labels, public=public
+                item,
+                filter_kind(item, rows(item.key, period, region), kind),
+                labels,
+                public=public,
+                missing=missing(item, period, region),
             )
             for item in kpi.indicators()
             if item.key not in CUBES and (item.public or not public)

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="dashboard"),
     path("all/", views.every_figure, name="all"),
     path("indicators/", views.catalogue, name="catalogue"),
+    path("year/", views.interview_figures, name="interview"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/regions/<str:iso>/", views.plan_region, name="plan_region"),

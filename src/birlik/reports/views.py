@@ -22,7 +22,7 @@ from birlik.core.forms import show_domain_error
 from birlik.core.private_files import private_download
 from birlik.geo.models import Region
 
-from . import charts, forms, queries, services, spreadsheets
+from . import charts, forms, interview, queries, services, spreadsheets
 from . import policies as report_policies
 from .models import Plan, Target
 
@@ -117,21 +117,27 @@ def _dashboard_context(
         "figures": figures,
         "period": period,
         "region": region,
-        "kind_name": queries.kind_names().get(kind or "", ""),
+        "kind_name": queries.kind_names().get(kind, "") if kind else "",
         "charts": [] if every else _charts(figures),
     }
 
 
-def _staff_context(request: HttpRequest, *, every: bool) -> dict[str, Any]:
-    regions = report_policies.visible_regions(request.user)
-    form = forms.FigureFilterForm(request.GET or None, regions=regions)
+def _staff_region(request: HttpRequest, regions: list[Region] | None) -> Region | None:
+    """The region a staff page shows: the one asked for if the user's grants cover it (404
+    otherwise), else the user's own (none for a national user)."""
     asked: Region | None = None
     if request.GET.get("region"):
         # A region outside the user's grants is not there for them.
         asked = Region.objects.filter(iso=request.GET["region"]).first()
         if asked is None and regions is not None:
             raise Http404
-    region = report_policies.region_or_404(request.user, asked)
+    return report_policies.region_or_404(request.user, asked)
+
+
+def _staff_context(request: HttpRequest, *, every: bool) -> dict[str, Any]:
+    regions = report_policies.visible_regions(request.user)
+    form = forms.FigureFilterForm(request.GET or None, regions=regions)
+    region = _staff_region(request, regions)
     context = _dashboard_context(request, form, region, public=False, every=every)
     context["national"] = regions is None
     return context
@@ -211,6 +217,50 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         for item in kpi.public_indicators()
     ]
     return render(request, "reports/catalogue.html", {"items": items})
+
+
+# --- The Assembly's figures of the year (figures) ---------------------------------------------
+
+
+def _interview_context(
+    request: HttpRequest,
+    form: forms.InterviewFilterForm,
+    region: Region | None,
+    *,
+    public: bool,
+) -> dict[str, Any]:
+    period = form.chosen_period()
+    return {
+        "form": form,
+        "invalid": bool(form.errors),
+        "period": period,
+        "year": period.start.year,
+        "region": region,
+        "figures": interview.interview_figures(period, region, public=public),
+        "reference": interview.shows_reference(period),
+        "interview_year": interview.INTERVIEW_YEAR,
+        "public": public,
+        "query_string": request.GET.urlencode(),
+    }
+
+
+@reports_view
+def interview_figures(request: HttpRequest) -> HttpResponse:
+    """The figures of the Assembly's annual interview computed for a year, in the user's scope."""
+    regions = report_policies.visible_regions(request.user)
+    form = forms.InterviewFilterForm(request.GET or None, regions=regions)
+    region = _staff_region(request, regions)
+    context = _interview_context(request, form, region, public=False)
+    context["national"] = regions is None
+    return render(request, "reports/interview.html", context)
+
+
+def public_interview_figures(request: HttpRequest) -> HttpResponse:
+    """The same figures for the public: public indicators only, aggregates only."""
+    policies.require(request.user, "registry.view_figures")
+    form = forms.InterviewFilterForm(request.GET or None)
+    context = _interview_context(request, form, form.chosen_region(), public=True)
+    return render(request, "reports/interview.html", context)
 
 
 # --- Plans ---------------------------------------------------------------------------------------

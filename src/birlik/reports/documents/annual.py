@@ -25,13 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from birlik.core import spreadsheets
+from birlik.core import kpi, spreadsheets
 from birlik.core.pdf import FONT_FAMILY, add_fonts
 from birlik.core.templatetags.birlik_format import long_date, number
 from birlik.geo.models import Region
 
 from . import annual_text, queries
-from .queries import FigureLine, figure_lines
+from .queries import FigureLine, figure_lines, plain_number
 
 Progress = Callable[[int], None]
 # The PDF prints breakdowns of at most this many rows, and none by these dimensions (long lists
@@ -81,6 +81,16 @@ class ReportContent:
     plan_progress: list[dict[str, Any]] = field(default_factory=list)
     comparison: annual_text.Comparison | None = None  # regions (or districts) side by side
     programmes: annual_text.Comparison | None = None  # (programmes) the programmes' figures
+    # (figures) The Assembly's figures of the year, as its annual interview states them
+    # (``reports.interview.interview_figures``).
+    interview: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def interview_reference(self) -> bool:
+        """The interview's own values are shown beside the figures of its year only."""
+        from birlik.reports.interview import INTERVIEW_YEAR
+
+        return self.year == INTERVIEW_YEAR
 
     @property
     def as_of(self) -> datetime.date:
@@ -177,6 +187,7 @@ def collect(
     year before in the scope, the approved plan's progress, the comparison of regions (or of
     the region's districts) and, ``with_regions`` (the XLSX has a sheet each), every figure of
     each region."""
+    from birlik.reports.interview import interview_figures
     from birlik.reports.queries import plan_progress
 
     main = Section(region=region, dashboard=queries.year_figures(year, region))
@@ -197,6 +208,7 @@ def collect(
         else annual_text.district_comparison(content)
     )
     content.programmes = annual_text.programme_comparison(content)
+    content.interview = interview_figures(kpi.Period.year(year), region)
     start = share // 5
     progress(start)
     if region is None and with_regions:
@@ -429,6 +441,10 @@ def write_pdf(content: ReportContent, target: Path) -> None:
         for title, svg, is_map in direction.charts:
             _chart(pdf, title, svg, is_map=is_map)
 
+    # The Assembly's figures of the year (figures).
+    if content.interview:
+        _pdf_interview(pdf, content, heading=heading, text=text, look=look)
+
     # The regions (or the region's districts) side by side.
     comparison = content.comparison
     if comparison is not None:
@@ -560,6 +576,102 @@ def _pdf_programmes(
         pdf.set_font(FONT_FAMILY, size=size)
 
 
+# --- The Assembly's figures of the year (figures) ---------------------------------------------
+
+
+def _interview_title() -> str:
+    return _("The Assembly's figures of the year")
+
+
+def _interview_intro(content: ReportContent) -> str:
+    parts = [
+        _(
+            "The figures the Assembly gives of its year, each counted for %(year)s from the "
+            "records of its bodies."
+        )
+        % {"year": content.year}
+    ]
+    if content.interview_reference:
+        parts.append(
+            _("Beside them, the values stated in the Assembly's annual interview of %(year)s.")
+            % {"year": content.year}
+        )
+    if _interview_notes(content):
+        parts.append(
+            _("Below the table: what the records do not yet give for a figure to be whole.")
+        )
+    return " ".join(parts)
+
+
+def _interview_header(content: ReportContent) -> list[str]:
+    header = [
+        pgettext("annual report column", "Figure"),
+        _("Counted for %(year)s") % {"year": content.year},
+    ]
+    if content.interview_reference:
+        header.append(_("Stated in the interview of %(year)s") % {"year": content.year})
+    return header
+
+
+def _interview_rows(content: ReportContent) -> list[list[str]]:
+    rows = []
+    for figure in content.interview:
+        label = f"{figure['label']} ({figure['unit']})" if figure["unit"] else figure["label"]
+        row = [label, figure["value_text"]]
+        if content.interview_reference:
+            row.append(figure["interview_text"])
+        rows.append(row)
+    return rows
+
+
+def _interview_notes(content: ReportContent) -> list[str]:
+    """A line per figure with a note or a missing part: «Figure: what is missing»."""
+    return [
+        f"{figure['label']}: "
+        + " ".join(part for part in (figure["note"], figure["missing"]) if part)
+        for figure in content.interview
+        if figure["note"] or figure["missing"]
+    ]
+
+
+def _pdf_interview(
+    pdf: Any,
+    content: ReportContent,
+    *,
+    heading: Callable[..., None],
+    text: Callable[..., None],
+    look: dict[str, Any],
+) -> None:
+    """(figures) The Assembly's figures of the year on a page of their own."""
+    pdf.add_page(orientation="P")
+    heading(_interview_title())
+    text(_interview_intro(content), size=9.5)
+    pdf.ln(2)
+    size = 9
+    widths = (110, 35, 35) if content.interview_reference else (130, 50)
+    pdf.set_font(FONT_FAMILY, size=size)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align=("LEFT", "RIGHT", "RIGHT")[: len(widths)],
+        line_height=size * 0.55,
+        repeat_headings=1,
+        padding=(0.8, 1),
+        **look,
+    ) as table:
+        header = table.row()
+        for label in _interview_header(content):
+            header.cell(label)
+        for values in _interview_rows(content):
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.ln(3)
+    for note in _interview_notes(content):
+        text(note, size=8.5, height=4.5)
+
+
 def _svg_size(svg: str) -> tuple[float, float]:
     match = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
     if not match:
@@ -605,7 +717,7 @@ def _svg_image(pdf: Any, svg: str, width: float, height: float, title: str) -> N
 
 # --- XLSX ------------------------------------------------------------------------------------
 
-XLSX_COLUMNS = 6  # indicator, unit, breakdown, value, key, codes
+XLSX_COLUMNS = 7  # indicator, unit, breakdown, value, key, codes, what is missing
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -637,6 +749,7 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
         _("Value"),
         _("Indicator code"),
         _("Breakdown codes"),
+        _("What the records do not yet give"),
     ]
     for section in [content.main, *content.regions]:
         name = section.title if section.region is None else f"{section.region.iso} {section.title}"
@@ -657,22 +770,76 @@ def write_xlsx(content: ReportContent, target: Path) -> None:
                     line.value,
                     line.key,
                     "|".join(line.codes),
+                    line.missing,
                 ]
             )
             if line.is_total:
                 for cell in sheet[sheet.max_row][:4]:
                     cell.font = bold
         sheet.freeze_panes = "A5"
-        for column, width in zip("ABCDEF", (48, 14, 44, 14, 34, 24), strict=True):
+        for column, width in zip("ABCDEFG", (48, 14, 44, 14, 34, 24, 60), strict=True):
             sheet.column_dimensions[column].width = width
         for row in sheet.iter_rows(min_row=5, min_col=4, max_col=4):
             for cell in row:
                 cell.number_format = "#,##0.##"
                 cell.alignment = Alignment(horizontal="right")
+    if content.interview:
+        _xlsx_interview(book, content, used)
     workbook.properties.title = f"{content.title} · {content.main.title}"
     workbook.properties.creator = "Birlik"
     workbook.properties.language = content.language
     workbook.save(str(target))
+
+
+def _xlsx_interview(book: spreadsheets.Book, content: ReportContent, used: set[str]) -> None:
+    """(figures) A sheet of the Assembly's figures of the year, laid out as the other sheets
+    (columns D, E and F: value, indicator key, the codes of the rows it adds up), with the
+    interview's value of its year, what the records do not yet give and the figure's code."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.sheet(_sheet_title(pgettext("sheet", "Figures of the year"), used))
+    sheet.append([f"{_interview_title()} · {content.main.title} · {content.year}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("Figures as of %(date)s.") % {"date": long_date(content.as_of)}])
+    sheet.append([])
+    sheet.append(
+        [
+            pgettext("annual report column", "Figure"),
+            _("Unit"),
+            _("Stated in the interview of %(year)s") % {"year": content.year}
+            if content.interview_reference
+            else "",
+            _("Counted for %(year)s") % {"year": content.year},
+            _("Indicator code"),
+            _("Breakdown codes"),
+            _("What the records do not yet give"),
+            _("Note"),
+            _("Figure code"),
+        ]
+    )
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for figure in content.interview:
+        sheet.append(
+            [
+                figure["label"],
+                figure["unit"],
+                figure["interview_text"] if content.interview_reference else "",
+                plain_number(figure["value"]),
+                figure["key"],
+                "|".join(figure["rows"].values()),
+                figure["missing"],
+                figure["note"],
+                figure["code"],
+            ]
+        )
+    sheet.freeze_panes = "A5"
+    for column, width in zip("ABCDEFGHI", (52, 14, 20, 16, 34, 24, 60, 40, 26), strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=5, min_col=4, max_col=4):
+        for cell in row:
+            cell.number_format = "#,##0.##"
+            cell.alignment = Alignment(horizontal="right")
 
 
 # --- DOCX ------------------------------------------------------------------------------------
@@ -761,6 +928,15 @@ def write_docx(content: ReportContent, target: Path) -> None:
         document.add_heading(direction.title, level=1)
         document.add_paragraph(direction.text)
         measures_table(direction.measures)
+
+    # The Assembly's figures of the year (figures).
+    if content.interview:
+        document.add_page_break()
+        document.add_heading(_interview_title(), level=1)
+        document.add_paragraph(_interview_intro(content))
+        grid(_interview_header(content), [(row, False) for row in _interview_rows(content)])
+        for note in _interview_notes(content):
+            document.add_paragraph(note)
 
     # The regions (or districts) side by side.
     comparison = content.comparison

@@ -68,6 +68,7 @@ class FigureLine:
     codes: tuple[str, ...]
     value: float | int | None  # None: not computable (a share of nothing)
     is_total: bool
+    missing: str = ""  # (figures) of a total: what the records lack for it to be whole
 
 
 def figure_lines(figure: dict[str, Any], *, total_label: str) -> Iterator[FigureLine]:
@@ -78,8 +79,9 @@ def figure_lines(figure: dict[str, Any], *, total_label: str) -> Iterator[Figure
         unit=figure["unit"],
         breakdown=total_label,
         codes=(),
-        value=_number(figure["total"]),
+        value=plain_number(figure["total"]),
         is_total=True,
+        missing=figure.get("missing", ""),
     )
     dimensions = list(figure["dimensions"])
     if not dimensions:
@@ -91,12 +93,13 @@ def figure_lines(figure: dict[str, Any], *, total_label: str) -> Iterator[Figure
             unit=figure["unit"],
             breakdown=" · ".join(str(row.get(f"{dim}_name", row.get(dim))) for dim in dimensions),
             codes=tuple(str(row.get(dim)) for dim in dimensions),
-            value=_number(row["value"]),
+            value=plain_number(row["value"]),
             is_total=False,
         )
 
 
-def _number(value: Any) -> float | int | None:
+def plain_number(value: Any) -> float | int | None:
+    """A figure's value as a spreadsheet number: whole numbers as ints, None as None."""
     if value is None:
         return None
     if isinstance(value, int | float):
