@@ -41,6 +41,8 @@ AMBIGUOUS = frozenset(
 # here, or given a context.
 REVIEWED_UNIVERSAL = frozenset(
     {
+        # issue 18: the Assembly's line of work, named alike in its app and the site's footer
+        "People's diplomacy",
         # issue 17 (ideas, youth, volunteers, programmes): the same meaning on every screen
         "Answered on",
         "Applicant",

@@ -145,6 +145,7 @@ def test_demo_logins_sign_in_and_hold_their_grants(seeded, client):
         "admin", "analyst", "auditor", "coordinator_pavlodar", "coordinator_almaty",
         "staff_house", "staff_elders", "mediator_almaty", "head_mediation_almaty",
         "staff_charity_almaty", "head_charity_almaty", "expert_council", "participant",
+        "academy", "diplomacy", "deputy_group",
     ]  # fmt: skip
     with translation.override("en"):
         login = reverse("access:login")

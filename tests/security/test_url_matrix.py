@@ -365,12 +365,87 @@ def programme_child(kind: str, kwarg: str) -> Fill:
 
 
 # --- expectations (learning) ---------------------------------------------------------------
+# Each region has an APK department (under its assembly) running a course; the region's house of
+# friendship sends a trainee. Provider pages: staff and auditors whose grant covers the
+# department; a trainee's record and certificate also the sending house's staff. A certificate
+# is revoked by the provider's staff or a national administrator, not by a coordinator.
+LEARNING_PROVIDER = {"pav": "learning_pav", "alm": "learning_alm"}
+LEARNING_SENDER = {"pav": "pav_house", "alm": "alm_house"}
+
+
+def learning_provider(allowed: frozenset[str] = REGISTER) -> Expect:
+    def expect(world: World, role: str, variant: str) -> Any:
+        if role == ANON:
+            return LOGIN
+        if role not in allowed:
+            return DENY
+        return OK if covers(world, role, LEARNING_PROVIDER[variant]) else NOT_FOUND
+
+    return expect
+
+
+def learning_trainee(world: World, role: str, variant: str) -> Any:
+    if role == ANON:
+        return LOGIN
+    if role not in REGISTER:
+        return DENY
+    homes = (LEARNING_PROVIDER[variant], LEARNING_SENDER[variant])
+    return OK if any(covers(world, role, home) for home in homes) else NOT_FOUND
+
+
+def learning_revoke(world: World, role: str, variant: str) -> Any:
+    seen = learning_trainee(world, role, variant)
+    if seen != OK:
+        return seen
+    return OK if role == "admin" else frozenset({403})
 
 
 # --- expectations (diplomacy) ---------------------------------------------------------------
+# Requests, visits and ambassadors kept in the registers of the Pavlodar and Almaty assemblies:
+# staff and auditors whose grant covers the assembly read them (the house's and the centres'
+# staff, whose grants lie below it, are told "not found"), staff change them, analysts are
+# refused. The portal's form writes to the People's Diplomacy Centre of the world.
+DIPLOMACY_READERS = REGISTER
+
+
+def diplomacy_scoped(allowed: frozenset[str] = DIPLOMACY_READERS) -> Expect:
+    def expect(world: World, role: str, variant: str) -> Any:
+        if role == ANON:
+            return LOGIN
+        if role not in allowed:
+            return DENY
+        return OK if covers(world, role, variant) else NOT_FOUND
+
+    return expect
+
+
+def diplomacy_activity(world: World, variant: str) -> dict[str, Any]:
+    return {
+        "pk": world.objects["diplomacy_ambassador"][variant].pk,
+        "activity": world.objects["diplomacy_activity"][variant].pk,
+    }
 
 
 # --- expectations (deputies) ---------------------------------------------------------------
+# Initiatives of a deputy group under each region's assembly (world.py ``_deputies``): staff and
+# auditors whose grant covers the group read them, staff act on them; the others in the
+# network are told "not found". The public page shows submitted initiatives, never a draft.
+DEPUTIES_HOME = {"pav": "pav_deputies", "alm": "alm_deputies"}
+
+
+def deputies_scoped(allowed: frozenset[str]) -> Expect:
+    def expect(world: World, role: str, variant: str) -> Any:
+        if role == ANON:
+            return LOGIN
+        if role not in allowed:
+            return DENY
+        return OK if covers(world, role, DEPUTIES_HOME[variant]) else NOT_FOUND
+
+    return expect
+
+
+def deputies_public(world: World, role: str, variant: str) -> Any:
+    return OK if variant == "pav" else NOT_FOUND
 
 
 PAV_ALM = ("pav", "alm")
@@ -925,8 +1000,117 @@ SPECS: dict[str, Spec] = {
         post_only, programme_child("programme_partner", "partner"), ONE, post=True
     ),
     # --- learning (learning) ---
+    "learning:home": Spec(signed()),
+    "learning:courses": Spec(signed(REGISTER)),
+    "learning:course_new": Spec(signed(STAFF), post=True),
+    "learning:course": Spec(learning_provider(), obj("learning_course"), PAV_ALM),
+    "learning:course_edit": Spec(
+        learning_provider(STAFF), obj("learning_course"), PAV_ALM, post=True
+    ),
+    "learning:module_new": Spec(
+        learning_provider(STAFF), obj("learning_course"), PAV_ALM, post=True
+    ),
+    "learning:module_edit": Spec(
+        learning_provider(STAFF), obj("learning_module"), PAV_ALM, post=True
+    ),
+    "learning:module_delete": Spec(post_only, obj("learning_module"), ONE, post=True),
+    "learning:cohort_new": Spec(
+        learning_provider(STAFF), obj("learning_course"), PAV_ALM, post=True
+    ),
+    "learning:cohort": Spec(learning_provider(), obj("learning_cohort"), PAV_ALM),
+    "learning:cohort_edit": Spec(
+        learning_provider(STAFF), obj("learning_cohort"), PAV_ALM, post=True
+    ),
+    "learning:cohort_status": Spec(post_only, obj("learning_cohort"), ONE, post=True),
+    "learning:sessions": Spec(learning_provider(), obj("learning_cohort"), PAV_ALM, post=True),
+    "learning:attendance": Spec(
+        learning_provider(STAFF), obj("learning_session"), PAV_ALM, post=True
+    ),
+    "learning:results": Spec(learning_provider(STAFF), obj("learning_cohort"), PAV_ALM, post=True),
+    "learning:complete": Spec(post_only, obj("learning_cohort"), ONE, post=True),
+    # Any staff member nominates the people of their bodies to any cohort taking nominations.
+    "learning:nominate": Spec(signed(STAFF), obj("learning_cohort"), PAV_ALM, post=True),
+    "learning:nominations": Spec(signed(STAFF)),
+    "learning:enrolment": Spec(learning_trainee, obj("learning_enrolment"), PAV_ALM),
+    "learning:enrolment_withdraw": Spec(post_only, obj("learning_enrolment"), ONE, post=True),
+    "learning:certificate_pdf": Spec(
+        learning_trainee, obj("learning_certificate"), PAV_ALM, download=True
+    ),
+    "learning:certificate_revoke": Spec(
+        learning_revoke, obj("learning_certificate"), PAV_ALM, post=True
+    ),
+    "learning:needs": Spec(signed()),
+    "learning:overdue": Spec(signed(REGISTER)),
+    "learning:rules": Spec(signed()),
+    "learning:rule_new": Spec(signed(frozenset({"admin"})), post=True),
+    "learning:rule_edit": Spec(signed(frozenset({"admin"})), obj("learning_rule"), ONE, post=True),
+    "learning_portal:courses": Spec(public),
+    "learning_portal:course": Spec(public, obj("learning_course"), PAV_ALM),
+    "learning_portal:check": Spec(public, post=True),
+    "learning_portal:verify": Spec(
+        public, obj("learning_certificate", "code", "code"), PAV_ALM, capability=True
+    ),
     # --- diplomacy (diplomacy) ---
+    "diplomacy:requests": Spec(signed(DIPLOMACY_READERS)),
+    "diplomacy:request_new": Spec(signed(STAFF), post=True),
+    "diplomacy:request": Spec(diplomacy_scoped(), obj("diplomacy_request"), PAV_ALM),
+    "diplomacy:request_edit": Spec(
+        diplomacy_scoped(STAFF), obj("diplomacy_request"), PAV_ALM, post=True
+    ),
+    "diplomacy:request_take_on": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:request_answer": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:request_close": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:request_decline": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:request_people": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:request_bodies": Spec(post_only, obj("diplomacy_request"), ONE, post=True),
+    "diplomacy:visits": Spec(signed(DIPLOMACY_READERS)),
+    "diplomacy:visit_new": Spec(signed(STAFF), post=True),
+    "diplomacy:visit": Spec(diplomacy_scoped(), obj("diplomacy_visit"), PAV_ALM),
+    "diplomacy:visit_edit": Spec(
+        diplomacy_scoped(STAFF), obj("diplomacy_visit"), PAV_ALM, post=True
+    ),
+    "diplomacy:visit_held": Spec(post_only, obj("diplomacy_visit"), ONE, post=True),
+    "diplomacy:visit_cancel": Spec(post_only, obj("diplomacy_visit"), ONE, post=True),
+    "diplomacy:visit_events": Spec(post_only, obj("diplomacy_visit"), ONE, post=True),
+    "diplomacy:ambassadors": Spec(signed(DIPLOMACY_READERS)),
+    "diplomacy:ambassador_new": Spec(signed(STAFF), post=True),
+    "diplomacy:ambassador": Spec(diplomacy_scoped(), obj("diplomacy_ambassador"), PAV_ALM),
+    "diplomacy:ambassador_edit": Spec(
+        diplomacy_scoped(STAFF), obj("diplomacy_ambassador"), PAV_ALM, post=True
+    ),
+    "diplomacy:activity_add": Spec(post_only, obj("diplomacy_ambassador"), ONE, post=True),
+    "diplomacy:activity_remove": Spec(post_only, diplomacy_activity, ONE, post=True),
+    "diplomacy_portal:index": Spec(public),
+    "diplomacy_portal:request": Spec(public, post=True),
+    # Without a request just sent in this session: back to the form.
+    "diplomacy_portal:received": Spec(status(302)),
+    "diplomacy_portal:status": Spec(
+        public, obj("diplomacy_request", "token", "token"), PAV_ALM, capability=True
+    ),
     # --- deputies (deputies) ---
+    "deputies:initiatives": Spec(signed(REGISTER)),
+    # A chooser of the raising bodies of one's scope (empty for most staff): staff only.
+    "deputies:initiative_choose": Spec(signed(STAFF)),
+    "deputies:initiative_create": Spec(
+        deputies_scoped(STAFF), body("body", DEPUTIES_HOME), PAV_ALM, post=True
+    ),
+    "deputies:initiative": Spec(deputies_scoped(REGISTER), obj("initiative"), PAV_ALM),
+    "deputies:initiative_edit": Spec(deputies_scoped(STAFF), obj("initiative"), PAV_ALM, post=True),
+    **{
+        f"deputies:initiative_{name}": Spec(post_only, obj("initiative"), ONE, post=True)
+        for name in ("stage", "result", "link")
+    },
+    "deputies:initiative_unlink": Spec(
+        post_only, with_child("initiative", "initiative_link", "link"), ONE, post=True
+    ),
+    "deputies_portal:initiatives": Spec(public),
+    "deputies_portal:initiative": Spec(
+        deputies_public, obj("initiative_public", "number", "number"), ("pav", "draft")
+    ),
+    # --- figures (figures) ---
+    # The Assembly's figures of the year: aggregates, staff in the region of their grants.
+    "reports:interview": Spec(signed()),
+    "reports_portal:interview": Spec(public),
 }
 
 # The admin: national administrators only (``BirlikAdminSite.has_permission``); confidential

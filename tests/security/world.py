@@ -835,15 +835,225 @@ def _programmes(w: World) -> None:
 
 
 def _learning(w: World) -> None:
-    """(learning) fills w.objects for its matrix specs."""
+    """(learning) fills w.objects for its matrix specs: the APK Academy under the root and an
+    APK department in each region (under its assembly), each department with a course (one
+    module), a cohort taking nominations with a session, a staff member of the region's house
+    of friendship enrolled on it with a certificate, and a training rule."""
+    from birlik.learning.models import (
+        Certificate,
+        Cohort,
+        Course,
+        Enrolment,
+        Module,
+        Session,
+        TrainingRule,
+    )
+    from birlik.registry.models import Membership
+
+    w.bodies["academy"] = OrganisationFactory(
+        parent=w.bodies["root"], kind=kind("apk_academy"), name_en="Academy"
+    )
+    found: dict[str, dict[str, Any]] = {
+        key: {}
+        for key in (
+            "learning_course",
+            "learning_module",
+            "learning_cohort",
+            "learning_session",
+            "learning_enrolment",
+            "learning_certificate",
+        )
+    }
+    today = timezone.localdate()
+    for number, (variant, assembly, house, iso) in enumerate(
+        (("pav", "pav", "pav_house", "KZ-55"), ("alm", "alm", "alm_house", "KZ-75")), start=1
+    ):
+        department = OrganisationFactory(
+            parent=w.bodies[assembly],
+            kind=kind("university_department"),
+            region=region(iso),
+            name_en=f"Department {variant}",
+        )
+        w.bodies[f"learning_{variant}"] = department
+        course = Course.objects.create(
+            provider=department, title_kk=f"Курс {variant}", title_en=f"Course {variant}"
+        )
+        module = Module.objects.create(course=course, title_kk="Модуль", hours=12)
+        cohort = Cohort.objects.create(
+            course=course,
+            starts_on=today - datetime.timedelta(days=2),
+            ends_on=today + datetime.timedelta(days=20),
+            place="Павлодар" if variant == "pav" else "Алматы",
+            capacity=10,
+            status=Cohort.Status.ENROLLING,
+        )
+        session = Session.objects.create(cohort=cohort, date=today, topic_kk="Кіріспе")
+        person = PersonFactory(registered_by=w.bodies[house], last_name=f"Тыңдаушы{variant}")
+        MembershipFactory(person=person, organisation=w.bodies[house], role=Membership.Role.STAFF)
+        enrolment = Enrolment.objects.create(
+            cohort=cohort,
+            person=person,
+            organisation=w.bodies[house],
+            role=Membership.Role.STAFF,
+            status=Enrolment.Status.COMPLETED,
+            passed=True,
+            completed_on=today,
+        )
+        certificate = Certificate.objects.create(
+            enrolment=enrolment,
+            person=person,
+            course=course,
+            number=f"ACAD-{today.year}-{number:05d}",
+            year=today.year,
+            holder_name=person.full_name,
+            hours=12,
+            issued_on=today,
+        )
+        for key, value in (
+            ("learning_course", course),
+            ("learning_module", module),
+            ("learning_cohort", cohort),
+            ("learning_session", session),
+            ("learning_enrolment", enrolment),
+            ("learning_certificate", certificate),
+        ):
+            found[key][variant] = value
+    rule = TrainingRule.objects.create(
+        name_en="Houses of friendship", kind=kind("house_of_friendship"), validity_months=12
+    )
+    rule.courses.set([found["learning_course"]["pav"]])
+    found["learning_rule"] = {"pav": rule}
+    w.objects.update(found)
 
 
 def _diplomacy(w: World) -> None:
-    """(diplomacy) fills w.objects for its matrix specs."""
+    """(diplomacy) fills w.objects for its matrix specs: the People's Diplomacy Centre (with its
+    Corps) under the root, which takes the portal's requests, and in the registers of the
+    Pavlodar and Almaty assemblies a request with a person and a body named, a visit with an
+    event, an ambassador (a person of the region) with an activity."""
+    from birlik.diplomacy import services
+    from birlik.diplomacy.models import Visit
+
+    admin = w.users["admin"]
+    centre = OrganisationFactory(
+        parent=w.bodies["root"], kind=kind("peoples_diplomacy_centre"), name_en="DiplomacyCentre"
+    )
+    OrganisationFactory(parent=centre, kind=kind("friendship_ambassadors"), name_en="Corps")
+    w.bodies["diplomacy_centre"] = centre
+    today = timezone.localdate()
+    found: dict[str, dict[str, Any]] = {
+        key: {}
+        for key in (
+            "diplomacy_request",
+            "diplomacy_visit",
+            "diplomacy_ambassador",
+            "diplomacy_activity",
+        )
+    }
+    for variant, house in (("pav", "pav_house"), ("alm", "alm_house")):
+        body = w.bodies[variant]
+        request = services.request_register(
+            actor=admin,
+            organisation=body,
+            data={
+                "received_on": today,
+                "channel": "email",
+                "requester_kind": "embassy",
+                "requester_name": f"Embassy {variant}",
+                "requester_contact": f"attache.{variant}@embassy.example",
+                "country": "DE",
+                "topic": "culture",
+                "text": "A request for a joint festival.",
+                "language": "en",
+            },
+        )
+        request = services.request_take_on(actor=admin, request=request)
+        person = PersonFactory(registered_by=w.bodies[house], last_name=f"Елшіхан{variant}")
+        services.request_person_add(actor=admin, request=request, person=person)
+        services.request_body_add(actor=admin, request=request, body=w.bodies[house])
+        visit = services.visit_save(
+            actor=admin,
+            organisation=body,
+            data={
+                "direction": Visit.Direction.INCOMING,
+                "country": "DE",
+                "delegation": f"Delegation {variant}",
+                "size": 4,
+                "starts_on": today + datetime.timedelta(days=7),
+                "ends_on": today + datetime.timedelta(days=8),
+                "request": request,
+            },
+        )
+        services.visit_event_add(actor=admin, visit=visit, event=w.objects["event"][variant])
+        ambassador = services.ambassador_save(
+            actor=admin,
+            organisation=body,
+            person=person,
+            country_codes=["DE"],
+            since=today - datetime.timedelta(days=30),
+        )
+        activity = services.activity_add(
+            actor=admin,
+            ambassador=ambassador,
+            date=today,
+            kind="lecture",
+            country="DE",
+            description="A lecture in Berlin.",
+        )
+        for key, value in (
+            ("diplomacy_request", request),
+            ("diplomacy_visit", visit),
+            ("diplomacy_ambassador", ambassador),
+            ("diplomacy_activity", activity),
+        ):
+            found[key][variant] = value
+    w.objects.update(found)
 
 
 def _deputies(w: World) -> None:
-    """(deputies) fills w.objects for its matrix specs."""
+    """(deputies) fills w.objects for its matrix specs: a deputy group under each region's
+    assembly (``pav_deputies``, ``alm_deputies``) with a member, a drafted initiative of each
+    linked to its region's appeal, and a submitted one of the Pavlodar group (public)."""
+    from birlik.appeals.models import StateBody
+    from birlik.core.workdays import legal_today
+    from birlik.deputies import services
+
+    admin = w.users["admin"]
+    question = {"kk": "Этномәдени бірлестіктерге үй-жай беру ұсынылады."}
+    initiatives, links = {}, {}
+    for variant, iso in (("pav", "KZ-55"), ("alm", "KZ-75")):
+        group = OrganisationFactory(
+            parent=w.bodies[variant],
+            kind=kind("deputy_group"),
+            region=region(iso),
+            name_en=f"Deputies {variant}",
+        )
+        w.bodies[f"{variant}_deputies"] = group
+        member = PersonFactory(registered_by=group, last_name=f"Депутатов {variant}")
+        MembershipFactory(person=member, organisation=group)
+        initiatives[variant] = services.initiative_create(
+            actor=admin,
+            organisation=group,
+            state_body=StateBody.objects.get(code=f"maslikhat-{iso.lower()}"),
+            titles={"kk": f"Бастама {variant}"},
+            questions=question,
+            authors=[member],
+        )
+        links[variant] = services.initiative_link(
+            actor=admin, initiative=initiatives[variant], appeal=w.objects["appeal"][variant]
+        )
+    submitted = services.initiative_create(
+        actor=admin,
+        organisation=w.bodies["pav_deputies"],
+        state_body=StateBody.objects.get(code="parliament-mazhilis"),
+        titles={"kk": "Жария бастама"},
+        questions=question,
+    )
+    services.initiative_move(actor=admin, initiative=submitted, stage="submitted", on=legal_today())
+    services.initiative_link(actor=admin, initiative=submitted, appeal=w.objects["appeal"]["pav"])
+    w.objects["initiative"] = initiatives
+    w.objects["initiative_link"] = links
+    w.objects["initiative_public"] = {"pav": submitted, "draft": initiatives["pav"]}
 
 
 def build_world() -> World:

@@ -115,6 +115,20 @@ def sections(user: Any) -> list[Section]:
             pgettext("workspace menu", "Programmes"),
             _url("events:programme_list"),
         )
+    if can(user, "workspace.enter"):
+        add("learning", pgettext("workspace menu", "Training"), _url("learning:home"))
+    if can(user, "diplomacy.view"):
+        add(
+            "diplomacy",
+            pgettext("workspace menu", "People's diplomacy"),
+            _url("diplomacy:requests"),
+        )
+    if can(user, "deputies.view"):
+        add(
+            "deputies",
+            pgettext("workspace menu", "Deputies' initiatives"),
+            _url("deputies:initiatives"),
+        )
     if can(user, "reports.view_dashboard"):
         add("dashboard", pgettext("workspace menu", "Dashboards"), _url("reports:dashboard"))
     if can(user, "reports.view_plans"):
