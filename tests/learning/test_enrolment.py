@@ -19,9 +19,10 @@ from .factories import certificate_for, enrol, make_cohort, make_course, make_te
 
 
 def _refusal(**kwargs) -> str:
-    with translation.override("en"), pytest.raises(services.LearningError) as refused:
-        services.enrolment_create(**kwargs)
-    return str(refused.value.message)
+    with translation.override("en"):
+        with pytest.raises(services.LearningError) as refused:
+            services.enrolment_create(**kwargs)
+        return str(refused.value.message)
 
 
 def test_staff_nominate_a_person_of_their_body_who_is_then_on_the_list(learning):
