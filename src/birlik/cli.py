@@ -8,6 +8,7 @@ is empty, start the background worker and a production WSGI server, print where 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
@@ -188,11 +189,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
         _ensure_cache_table()
         _start_daily_jobs()
         _start_minute_jobs()
+        _start_sweep()
     if settings.TASKS_BACKEND == "rq":
         from birlik.imports.services import resume_interrupted
 
         resume_interrupted()  # imports whose worker stopped mid-way go on
-        _manage("rqworker", "default", "--with-scheduler")
+        return _rq_worker(batch=args.batch)
     elif settings.TASKS_BACKEND == "database":
         return _db_worker(batch=args.batch)
     else:
@@ -271,6 +273,8 @@ def _start_minute_jobs() -> None:
                 enqueue_minute_jobs()
             except DatabaseError as error:  # the worker itself reports outages
                 print(f"Birlik worker: minute jobs not queued ({error}).", file=sys.stderr)
+            except Exception:  # Redis down, a bug: the loop must outlive it
+                logging.getLogger("birlik.worker").exception("minute jobs not queued")
             finally:
                 connections.close_all()
             time.sleep(MINUTE_S)
@@ -289,11 +293,98 @@ def _start_daily_jobs() -> None:
                 enqueue_daily_jobs()
             except DatabaseError as error:  # the worker itself reports outages; try next hour
                 print(f"Birlik worker: daily jobs not queued ({error}).", file=sys.stderr)
+            except Exception:  # Redis down, a bug: the loop must outlive it
+                logging.getLogger("birlik.worker").exception("daily jobs not queued")
             finally:
                 connections.close_all()
             time.sleep(DAILY_CHECK_S)
 
     threading.Thread(target=loop, name="birlik-daily-jobs", daemon=True).start()
+
+
+def _redis_answers() -> bool:
+    import redis
+    from django.conf import settings
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        return bool(client.ping())
+    except redis.exceptions.RedisError:
+        return False
+
+
+def _rq_worker(*, batch: bool) -> int:
+    """RQ's worker, started again when it stops because Redis went away (back-off 1, 2, 4 …
+    30 s): a Redis restart costs the jobs a pause, not the worker (whose daily, minute and
+    sweep threads go on meanwhile)."""
+    arguments = [
+        "rqworker",
+        "default",
+        "--with-scheduler",
+        # django-tasks' job class: RQ's own calls the job's function directly, which fails for
+        # every task ("'Task' object is not callable"), so no job would ever run.
+        "--job-class",
+        "django_tasks_rq.Job",
+        *(["--burst"] if batch else []),
+    ]
+    wait = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            _manage(*arguments)
+            return 0
+        except SystemExit as stop:  # rqworker exits with 1 when it loses Redis
+            if stop.code != 1 or _redis_answers():
+                raise
+        if time.monotonic() - started > 2 * WORKER_MAX_WAIT_S:
+            wait = 1.0  # it ran for a while: a new outage starts its back-off again
+        print(
+            f"Birlik worker: Redis does not answer; starting again in {wait:.0f} s.",
+            file=sys.stderr,
+            flush=True,
+        )
+        time.sleep(wait)
+        wait = min(wait * 2, WORKER_MAX_WAIT_S)
+
+
+SWEEP_S = 5.0
+
+
+def sweep_once() -> None:
+    """The worker's safety net: jobs kept in the database while Redis was down go to Redis,
+    and notices due for a while that no job took are sent; one failing leaves the other done."""
+    from django.db import DatabaseError
+
+    from birlik.core.tasks import fallback_jobs_move
+    from birlik.notify.services import outbox_sweep
+
+    log = logging.getLogger("birlik.worker")
+    for name, step in (("jobs moved to Redis", fallback_jobs_move), ("notices sent", outbox_sweep)):
+        try:
+            if done := step():
+                log.info("sweep: %d %s", done, name)
+        except DatabaseError as error:  # the worker itself reports outages
+            log.warning("sweep: %s: not done (%s)", name, " ".join(str(error).split())[:200])
+        except Exception:  # Redis down, a bug: the loop must outlive it
+            log.exception("sweep: %s: not done", name)
+
+
+def _start_sweep() -> None:
+    """Every few seconds, in every worker, whatever the queue: ``sweep_once`` (a job lost with
+    a killed worker or never queued while Redis was down is not left waiting for a day)."""
+    import threading
+
+    from django.db import connections
+
+    def loop() -> None:
+        while True:
+            time.sleep(SWEEP_S)
+            try:
+                sweep_once()
+            finally:
+                connections.close_all()
+
+    threading.Thread(target=loop, name="birlik-sweep", daemon=True).start()
 
 
 def _db_worker(*, batch: bool) -> int:

@@ -4,7 +4,8 @@ Counters live in a store that every web process shares, so a limit holds exactly
 workers serve the site: the database table ``core.RateCounter`` in the embedded default (one
 atomic ``INSERT … ON CONFLICT … DO UPDATE … RETURNING``, SQLite ≥ 3.35 and PostgreSQL), or
 Redis when ``REDIS_URL`` is set (``SET NX EX`` + ``INCR`` in one ``MULTI``). The cache is never
-used: it may be per process.
+used: it may be per process. While Redis does not answer, the database's counters stand in
+(the limits hold; the switch is logged).
 
 Windows are fixed: the first event of a (scope, client) opens a window of ``window`` seconds;
 events inside it are counted; the first event after it opens a new one.
@@ -40,6 +41,8 @@ from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from birlik.core.cache import redis_down
+
 __all__ = [
     "Rate",
     "Verdict",
@@ -59,6 +62,7 @@ __all__ = [
 ]
 
 View = TypeVar("View", bound=Callable[..., Any])
+Result = TypeVar("Result")
 
 # --- Rates ---------------------------------------------------------------------------------
 
@@ -122,9 +126,9 @@ class Verdict:
 def check(scope: str, ident: str, *, limit: int, window: int, count: bool = True) -> Verdict:
     """Count one event (unless ``count=False``) and say where the counter stands."""
     if count:
-        counted, expires = _store().incr(_key(scope), ident, window)
+        counted, expires = _fail_safe(lambda store: store.incr(_key(scope), ident, window))
         return Verdict(counted > limit, counted, max(expires - _now(), 0))
-    counted, expires = _store().get(_key(scope), ident)
+    counted, expires = _fail_safe(lambda store: store.get(_key(scope), ident))
     return Verdict(counted >= limit, counted, max(expires - _now(), 0))
 
 
@@ -141,13 +145,13 @@ def peek(scope: str, ident: str, *, limit: int, window: int) -> bool:
 
 def reset(scope: str, ident: str) -> None:
     """Forget the counter of (scope, ident)."""
-    _store().delete(_key(scope), ident)
+    _fail_safe(lambda store: store.delete(_key(scope), ident))
 
 
 def undo(scope: str, ident: str) -> None:
     """Take back one counted event of (scope, ident): an attempt, counted before it was
     judged (so that parallel requests get no more than the limit), that turned out well."""
-    _store().undo(_key(scope), ident)
+    _fail_safe(lambda store: store.undo(_key(scope), ident))
 
 
 def purge_expired() -> int:
@@ -242,7 +246,8 @@ class _RedisStore:
     def __init__(self, url: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # Short time-outs: a Redis that hangs makes the limiter fall back, not the request wait.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
 
     def _name(self, scope: str, ident: str) -> str:
         return f"{self.PREFIX}{scope}:{ident[:128]}"
@@ -279,6 +284,22 @@ class _RedisStore:
 
     def delete(self, scope: str, ident: str) -> None:
         self.client.delete(self._name(scope, ident))
+
+
+def _fail_safe(call: Callable[[_DatabaseStore | _RedisStore], Result]) -> Result:
+    """Run ``call`` on the shared store; while Redis does not answer, on the database's counters
+    instead. The limits keep holding (never "unlimited while Redis is down"), each counter
+    starting again from zero in the database; the switch is logged, at most every 30 s."""
+    store = _store()
+    if isinstance(store, _DatabaseStore):
+        return call(store)
+    from redis.exceptions import RedisError
+
+    try:
+        return call(store)
+    except RedisError as error:
+        redis_down("rate limits are counted in the database until it answers again", error)
+        return call(_database_store)
 
 
 _stores: dict[str, _RedisStore] = {}

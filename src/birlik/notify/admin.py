@@ -52,7 +52,8 @@ class NoticeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the chosen notices again"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
         count = 0
-        for notice in queryset.exclude(status=Notice.Status.SENT):
+        # Not a notice sent or being sent: that would send it twice.
+        for notice in queryset.exclude(status__in=(Notice.Status.SENT, Notice.Status.SENDING)):
             notice_retry(notice=notice)
             count += 1
         self.message_user(

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import time
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import channels
 from .models import Notice
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 
@@ -44,9 +49,14 @@ def notice_queue(
 
 
 def _kick() -> None:
+    """Start delivery after the commit. The notice is already stored: a queue that cannot take
+    the job must not turn the committed request into an error (the worker's sweep sends it)."""
     from .tasks import notices_deliver
 
-    notices_deliver.enqueue()
+    try:
+        notices_deliver.enqueue()
+    except Exception:
+        logger.exception("notices written but their delivery job not queued; the sweep sends them")
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -69,38 +79,105 @@ def _send(notice: Notice) -> None:
         channels.send_sms(to=notice.recipient, text=notice.body, key=notice.idempotency_key)
 
 
+# A notice being sent is claimed for this long: more than any channel's time-out (SMTP 20 s,
+# HTTP 10 s), so a slow send is never taken over; a worker that died mid-send leaves its claim
+# to run out, and the notice is sent again (see notice_deliver).
+CLAIM_LEASE = datetime.timedelta(minutes=2)
+# How long a worker that sent a notice keeps trying to record it while the database is down.
+RECORD_PATIENCE_S = 300.0
+
+
 def notice_deliver(*, notice_id: int) -> Notice:
-    """Send one due notice; a failure is recorded and the notice retried after a back-off."""
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice_id)
-        if notice.status != Notice.Status.PENDING or notice.next_attempt_at > timezone.now():
-            return notice
-        notice.attempts += 1
-        try:
-            _send(notice)
-        except channels.PermanentDeliveryError as error:
-            notice.last_error = str(error)[:500]
-            notice.status = Notice.Status.FAILED  # the provider refused it: no more attempts
-        except channels.DeliveryError as error:
-            notice.last_error = str(error)[:500]
-            if notice.attempts >= MAX_ATTEMPTS:
-                notice.status = Notice.Status.FAILED
-            else:
-                notice.next_attempt_at = timezone.now() + backoff(notice.attempts)
-        else:
-            notice.status = Notice.Status.SENT
-            notice.sent_at = timezone.now()
-            notice.last_error = ""
-        notice.save()
+    """Send one due notice, once: the claim is committed before the channel is called, so no
+    other worker sends it meanwhile, and the outcome is recorded even across a database restart.
+
+    Only a worker killed between the channel's acceptance and the record can leave a sent notice
+    to be sent again when its claim runs out; the channel then gets the same idempotency key
+    (e-mail: the same Message-ID) and drops or merges the repeat."""
+    now = timezone.now()
+    claimed = Notice.objects.filter(
+        pk=notice_id,
+        status__in=(Notice.Status.PENDING, Notice.Status.SENDING),
+        next_attempt_at__lte=now,
+    ).update(
+        status=Notice.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE
+    )
+    notice = Notice.objects.get(pk=notice_id)
+    if not claimed:
         return notice
+    try:
+        _send(notice)
+    except channels.PermanentDeliveryError as error:
+        notice.last_error = str(error)[:500]
+        notice.status = Notice.Status.FAILED  # the provider refused it: no more attempts
+    except channels.DeliveryError as error:
+        notice.last_error = str(error)[:500]
+        if notice.attempts >= MAX_ATTEMPTS:
+            notice.status = Notice.Status.FAILED
+        else:
+            notice.status = Notice.Status.PENDING
+            notice.next_attempt_at = timezone.now() + backoff(notice.attempts)
+    else:
+        notice.status = Notice.Status.SENT
+        notice.sent_at = timezone.now()
+        notice.last_error = ""
+    _record(notice)
+    return notice
+
+
+def _record(notice: Notice) -> None:
+    """Write the outcome of a send; while the database does not answer (a restart), try again
+    with a new connection: this worker alone knows whether the channel took the notice."""
+    fields = ["status", "next_attempt_at", "sent_at", "last_error"]
+    patience = time.monotonic() + RECORD_PATIENCE_S
+    wait = 0.25
+    while True:
+        try:
+            Notice.objects.filter(pk=notice.pk, status=Notice.Status.SENDING).update(
+                **{name: getattr(notice, name) for name in fields}
+            )
+            return
+        except (OperationalError, InterfaceError):
+            connection = connections[Notice.objects.db]
+            if connection.in_atomic_block or time.monotonic() > patience:
+                raise
+            logger.warning("notice %s: the database does not answer; recording again", notice.pk)
+            connection.close()
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
 
 
 def notices_due(limit: int = 500) -> list[int]:
+    """Notices waiting to be sent, and those whose sender died mid-send (claim run out)."""
     return list(
-        Notice.objects.filter(status=Notice.Status.PENDING, next_attempt_at__lte=timezone.now())
+        Notice.objects.filter(
+            status__in=(Notice.Status.PENDING, Notice.Status.SENDING),
+            next_attempt_at__lte=timezone.now(),
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notices_deliver_due() -> int:
+    """Deliver every due notice now; the number sent."""
+    sent = 0
+    for notice_id in notices_due():
+        if notice_deliver(notice_id=notice_id).status == Notice.Status.SENT:
+            sent += 1
+    return sent
+
+
+def outbox_sweep(*, older_than: datetime.timedelta = datetime.timedelta(seconds=20)) -> int:
+    """The worker's safety net, every few seconds: deliver the notices due for a while that no
+    job took (their job was lost with a killed worker, or could not be queued while Redis was
+    down). The number sent."""
+    if not Notice.objects.filter(
+        status__in=(Notice.Status.PENDING, Notice.Status.SENDING),
+        next_attempt_at__lte=timezone.now() - older_than,
+    ).exists():
+        return 0
+    return notices_deliver_due()
 
 
 def notice_retry(*, notice: Notice) -> Notice:

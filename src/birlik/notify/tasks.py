@@ -6,16 +6,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import Notice
-from .services import notice_deliver, notices_due
+from .services import notices_deliver_due
 
 
 @task()
 def notices_deliver() -> int:
     """Deliver every due notice; when some wait for a retry, come back at the earliest one."""
-    sent = 0
-    for notice_id in notices_due():
-        if notice_deliver(notice_id=notice_id).status == Notice.Status.SENT:
-            sent += 1
+    sent = notices_deliver_due()
     upcoming = (
         Notice.objects.filter(status=Notice.Status.PENDING, next_attempt_at__gt=timezone.now())
         .order_by("next_attempt_at")
