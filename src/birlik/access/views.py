@@ -22,7 +22,6 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -40,7 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from birlik.core import ratelimit
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
-from birlik.core.text import query_keys
+from birlik.core.search import contains_q, search
 from birlik.registry.models import Organisation
 
 from . import policies, services
@@ -393,9 +392,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         else:
             rows = rows.filter(organisation__path__startswith=body.path)
     if data.get("q"):
-        rows = rows.filter(
-            Q(user__username__icontains=data["q"]) | Q(user__full_name__icontains=data["q"])
-        )
+        rows = rows.filter(contains_q(("user__username", "user__full_name"), data["q"]))
     page = _page(request, rows)
     entries = [
         {
@@ -456,11 +453,12 @@ def grant_new(request: HttpRequest) -> HttpResponse:
             )
             policies.require(user, "access.manage_grants", body)
         elif lookup.cleaned_data["q"]:
-            found = policies.scoped(
-                Organisation.objects.select_related("kind", "region"), user
-            ).filter(status=Organisation.Status.ACTIVE)
-            for key in query_keys(lookup.cleaned_data["q"]):
-                found = found.filter(search_text__contains=key)
+            found = search(
+                policies.scoped(Organisation.objects.select_related("kind", "region"), user).filter(
+                    status=Organisation.Status.ACTIVE
+                ),
+                lookup.cleaned_data["q"],
+            )
             matches = list(found.order_by("path")[:BODY_MATCHES_SHOWN])
     if body is None:
         return render(

@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 
+# Imported here, in CoreConfig.ready, so that search's post_migrate repair of the SQLite FTS5
+# triggers is connected before any migrate runs (including the test database's).
+from birlik.core.search import sqlite_fts_problem
+
 
 def production_report() -> list[str]:
     """Missing production settings, then every deployment-check warning Django raises."""
@@ -89,3 +93,26 @@ def rate_settings_check(app_configs: Any = None, **kwargs: Any) -> list[checks.C
             except ValueError as error:
                 errors.append(checks.Error(str(error), id="birlik.E020", obj=name))
     return errors
+
+
+@checks.register()
+def sqlite_search_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """On SQLite, the search (``core.search``) needs FTS5 with the trigram tokenizer (SQLite
+    3.34+); without it every search scans its table, which is correct but slow."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    problem = sqlite_fts_problem()
+    if problem is None:
+        return []
+    return [
+        checks.Warning(
+            f"{problem}: searches (the directory, events, people) scan their tables instead "
+            "of using a full-text index, and slow down as the data grows.",
+            hint=(
+                "Install Python with SQLite 3.34 or later built with FTS5 (Debian 12, "
+                "Ubuntu 22.04 or later have it), or set DATABASE_URL to PostgreSQL, then "
+                "run `birlik migrate`."
+            ),
+            id="birlik.W020",
+        )
+    ]

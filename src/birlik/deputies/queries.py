@@ -23,6 +23,7 @@ from django.urls import reverse
 from birlik.access import policies
 from birlik.appeals.models import Appeal, Proposal, StateBody
 from birlik.core import collation
+from birlik.core.search import contains_q, words_q
 from birlik.core.workdays import legal_today
 from birlik.geo.models import Region
 from birlik.registry.models import Membership, Organisation, Person
@@ -96,14 +97,7 @@ def adopted_by_level(
 
 def search_q(text: str) -> Q:
     """Initiatives whose number or question raised (in any language) contains ``text``."""
-    words = text.split()
-    q = Q()
-    for word in words[:8]:
-        one = Q(number__icontains=word)
-        for lang in LANGS:
-            one |= Q(**{f"title_{lang}__icontains": word})
-        q &= one
-    return q
+    return words_q(("number", *(f"title_{lang}" for lang in LANGS)), text, max_words=8)
 
 
 def initiatives_for_proposal(proposal: Proposal, user: Any) -> QuerySet[Initiative]:
@@ -200,7 +194,9 @@ def find_sources(user: Any, text: str, *, exclude: Initiative | None = None) -> 
     text = " ".join(text.split())[:100]
     if not text:
         return Found(text="")
-    proposals = linkable_proposals(user).filter(Q(title__icontains=text) | Q(number__iexact=text))
+    proposals = linkable_proposals(user).filter(
+        contains_q(("title",), text) | Q(number__iexact=text)
+    )
     appeals = linkable_appeals(user).filter(number__iexact=text)
     if exclude is not None:
         proposals = proposals.exclude(deputy_initiative_links__initiative=exclude)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from birlik.access import policies
+from birlik.core.search import contains_q
 from birlik.core.workdays import legal_today
 from birlik.events.models import Event
 from birlik.registry import queries as registry_queries
@@ -92,11 +93,7 @@ def pickable_requests(user: Any) -> QuerySet[InternationalRequest]:
 
 
 def _any_case(field: str, word: str) -> Q:
-    # SQLite folds only ASCII case in LIKE, so the capitalised form is asked for as well.
-    matches = Q(pk__in=[])
-    for variant in {word, word.lower(), word.capitalize()}:
-        matches |= Q(**{f"{field}__icontains": variant})
-    return matches
+    return contains_q((field,), word)
 
 
 # --- Lists -------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
 from birlik.core.listing import page_of as _page
 from birlik.core.private_files import private_file_response
+from birlik.core.search import contains_q
 from birlik.registry.models import Organisation
 from birlik.registry.queries import audit_trail
 
@@ -257,12 +258,7 @@ def _search(registrations: QuerySet[Registration], query: str) -> QuerySet[Regis
         if len(digits) == 11 and digits[0] in "78":
             digits = digits[1:]
         return registrations.filter(phone__contains=digits)
-    # SQLite compares only ASCII letters without case; the usual spellings are tried as well.
-    variants = {query, query.lower(), query.capitalize(), query.title()}
-    match = Q()
-    for variant in variants:
-        match |= Q(full_name__icontains=variant)
-    return registrations.filter(match)
+    return registrations.filter(contains_q(("full_name",), query))
 
 
 def _breakdown_rows(report: EventReport | None, audiences: list[Any]) -> list[tuple[str, int]]:

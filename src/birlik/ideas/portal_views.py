@@ -24,7 +24,7 @@ from birlik.core import ratelimit, uploads, workdays
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query, page_of
-from birlik.core.text import query_keys
+from birlik.core.search import search
 
 from . import portal_forms, queries, services
 from .models import Call, Idea, IdeaImage
@@ -57,8 +57,7 @@ def _account_links(request: HttpRequest) -> dict[str, str]:
 
 
 def _filtered(rows: Any, filters: dict[str, Any]) -> Any:
-    for key in query_keys(filters.get("q") or ""):
-        rows = rows.filter(search_text__contains=key)
+    rows = search(rows, filters.get("q") or "")
     for field in ("call", "region", "category"):
         if filters.get(field):
             rows = rows.filter(**{field: filters[field]})

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -26,6 +27,7 @@ from birlik.core.due import DaysLeft
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query, page_of
+from birlik.core.search import contains_q
 from birlik.core.workdays import legal_today, working_days_left
 from birlik.events.models import Event
 
@@ -129,7 +131,7 @@ def _filtered(user: User, form: forms.IdeaFilterForm) -> Any:
         rows = rows.filter(category=data["category"])
     words = (data.get("q") or "").strip()
     if words:
-        rows = rows.filter(number__iexact=words) | rows.filter(title__icontains=words)
+        rows = rows.filter(Q(number__iexact=words) | contains_q(("title",), words))
     return rows
 
 

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from birlik.access import policies
 from birlik.core import collation
+from birlik.core.search import contains_q
 from birlik.geo.labels import NO_REGION
 from birlik.registry.models import Membership, Organisation, Person
 from birlik.registry.queries import active_on
@@ -195,12 +196,7 @@ def missing_prerequisites(course: Course, person: Person) -> list[Course]:
 
 def any_case(fields: Iterable[str], word: str) -> Q:
     """Rows where one of ``fields`` contains ``word``, whatever its case."""
-    # SQLite folds only ASCII case in LIKE, so the capitalised form is asked for as well.
-    matches = Q(pk__in=[])
-    for variant in {word, word.lower(), word.capitalize()}:
-        for field in fields:
-            matches |= Q(**{f"{field}__icontains": variant})
-    return matches
+    return contains_q(fields, word)
 
 
 def nominable(*, user: Any, on: datetime.date, query: str = "") -> QuerySet[Membership]:

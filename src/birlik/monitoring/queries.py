@@ -43,6 +43,7 @@ from django.utils.translation import pgettext_lazy
 from birlik.access.models import Role
 from birlik.access.policies import get_scoped_or_404, prefix_q, scoped
 from birlik.core import kpi
+from birlik.core.search import contains_q
 from birlik.geo.labels import NO_REGION
 from birlik.geo.models import Region
 from birlik.registry.models import Organisation
@@ -775,10 +776,7 @@ def _title_contains(text: str) -> Q:
     """``icontains`` on the title, with the word's usual cases spelt out: SQLite folds the case
     of Latin letters only, so «КОНФЛИКТ» would not find «Конфликт» there. To be replaced by a
     folded search column (``core.text.search_key``), as events and the directory have."""
-    q = Q(title__icontains=text)
-    for variant in dict.fromkeys((text.lower(), text.upper(), text.capitalize())):
-        q |= Q(title__contains=variant)
-    return q
+    return contains_q(("title",), text)
 
 
 def items_listed(*, user: Any, filters: ItemFilters) -> QuerySet[Item]:
@@ -1150,7 +1148,7 @@ def club_publications(
     if region is not None:
         rows = rows.filter(region=region)
     if outlet.strip():
-        rows = rows.filter(outlet__icontains=outlet.strip())
+        rows = rows.filter(contains_q(("outlet",), outlet.strip()))
     return rows.select_related("organisation", "region").order_by("-published_on", "-id")
 
 

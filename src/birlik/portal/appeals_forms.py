@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from birlik.appeals.models import Appeal
 from birlik.appeals.services import MAX_ATTACHMENTS, RATING_COMMENT_MAX, normalise_number
 from birlik.core import uploads
+from birlik.core.search import search
 from birlik.core.text import query_keys
 from birlik.geo.models import Region
 from birlik.registry.models import Organisation
@@ -143,12 +144,9 @@ class AppealForm(forms.Form):
     def matching_ids(self, preselected: Organisation | None) -> list[int]:
         """Bodies offered as choices: those matching the typed name, else the preselected one."""
         query = str(self.data.get("body_query", "")) if self.is_bound else ""
-        keys = query_keys(query)
         ids: list[int] = []
-        if keys:
-            bodies = Organisation.objects.filter(status=Organisation.Status.ACTIVE)
-            for key in keys:
-                bodies = bodies.filter(search_text__contains=key)
+        if query_keys(query):
+            bodies = search(Organisation.objects.filter(status=Organisation.Status.ACTIVE), query)
             ids = list(bodies.order_by("path").values_list("pk", flat=True)[:MATCHES_SHOWN])
         chosen = self.data.get("body") if self.is_bound else None
         if chosen and str(chosen).isdigit() and int(chosen) not in ids:

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 
 from birlik.core import kpi
 from birlik.core.collation import collated
-from birlik.core.text import query_keys
+from birlik.core.search import search
 from birlik.geo.models import District, Region
 from birlik.registry import hours
 from birlik.registry.models import (
@@ -67,8 +67,7 @@ def directory_bodies(
     """
     bodies = Organisation.objects.all()
     # Each word must match one of the body's names, folded or in Latin spelling.
-    for key in query_keys(query):
-        bodies = bodies.filter(search_text__contains=key)
+    bodies = search(bodies, query)
     if region is not None:
         bodies = bodies.filter(region=region)
     if district is not None:

@@ -17,7 +17,7 @@ from birlik.access import policies
 from birlik.access.models import AuditEntry
 from birlik.core import collation
 from birlik.core.collation import collated
-from birlik.core.text import query_keys
+from birlik.core.search import search, words_q
 from birlik.geo.models import Region
 
 from .directory import name_in_language
@@ -59,8 +59,7 @@ def scoped_bodies(
     bodies = policies.scoped(Organisation.objects.all(), user).select_related(
         "kind", "region", "district"
     )
-    for key in query_keys(query):
-        bodies = bodies.filter(search_text__contains=key)
+    bodies = search(bodies, query)
     if kind is not None:
         bodies = bodies.filter(kind=kind)
     if region is not None:
@@ -184,16 +183,7 @@ def scoped_people(*, user: Any, query: str = "") -> QuerySet[Person]:
         .select_related("registered_by")
         .annotate(data_visible=_data_visible(user))
     )
-    for word in query.split()[:5]:
-        # SQLite folds only ASCII case in LIKE, so the capitalised form is asked for as well.
-        matches = Q(pk__in=[])
-        for variant in {word, word.lower(), word.capitalize()}:
-            matches |= (
-                Q(last_name__icontains=variant)
-                | Q(first_name__icontains=variant)
-                | Q(patronymic__icontains=variant)
-            )
-        people = people.filter(matches)
+    people = people.filter(words_q(("last_name", "first_name", "patronymic"), query, max_words=5))
     return collation.ordered(people, "last_name", "first_name")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from birlik.access import policies
 from birlik.access.models import Role
+from birlik.core.search import contains_q, words_q
 from birlik.registry.models import Organisation
 
 from .models import (
@@ -59,12 +60,7 @@ def questionnaires_listed(user: Any, *, search: str = "") -> QuerySet[Questionna
     )
     if search.strip():
         words = search.strip()
-        items = items.filter(
-            Q(code__icontains=words)
-            | Q(title_kk__icontains=words)
-            | Q(title_ru__icontains=words)
-            | Q(title_en__icontains=words)
-        )
+        items = items.filter(contains_q(("code", "title_kk", "title_ru", "title_en"), words))
     return items
 
 
@@ -131,12 +127,7 @@ def surveys_listed(
         items = items.filter(year=year)
     if search.strip():
         words = search.strip()
-        items = items.filter(
-            Q(title_kk__icontains=words)
-            | Q(title_ru__icontains=words)
-            | Q(title_en__icontains=words)
-            | Q(slug__icontains=words)
-        )
+        items = items.filter(contains_q(("title_kk", "title_ru", "title_en", "slug"), words))
     return items
 
 
@@ -445,16 +436,7 @@ def council_experts(*, user: Any, on: datetime.date, search: str = "") -> QueryS
         organisation__in=council_bodies(user=user),
     )
     people = Person.objects.filter(pk__in=terms.values("person_id"))
-    for word in search.split()[:5]:
-        # SQLite folds only ASCII case in LIKE, so the capitalised form is asked for as well.
-        matches = Q(pk__in=[])
-        for variant in {word, word.lower(), word.capitalize()}:
-            matches |= (
-                Q(last_name__icontains=variant)
-                | Q(first_name__icontains=variant)
-                | Q(patronymic__icontains=variant)
-            )
-        people = people.filter(matches)
+    people = people.filter(words_q(("last_name", "first_name", "patronymic"), search, max_words=5))
     from birlik.core import collation
 
     return collation.ordered(people, "last_name", "first_name")

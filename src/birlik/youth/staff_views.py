@@ -24,6 +24,7 @@ from birlik.access.models import User
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query, page_of
+from birlik.core.search import words_q
 
 from . import forms, queries, services
 from .models import Application, Cohort, Criterion, Question, Score, Session, YouthProject
@@ -312,8 +313,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.get("region"):
         rows = rows.filter(region=filters["region"])
     if filters.get("q"):
-        for word in filters["q"].split()[:3]:
-            rows = rows.filter(last_name__icontains=word) | rows.filter(first_name__icontains=word)
+        rows = rows.filter(words_q(("last_name", "first_name"), filters["q"], max_words=3))
     page = page_of(request, rows.order_by("submitted_at", "pk"))
     user = _user(request)
     return render(
