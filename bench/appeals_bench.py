@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/appeals_bench.py [--db sqlite|postgres|both] [--submissions 2000]
                                             [--appeals 100000] [--requests 200] [--keep]
+                                            [--reuse DIR]
 
 For each database: a fresh demo registry (``birlik migrate``, ``birlik seed_demo --scale 0.05``),
 then, each step in a Django process of this script on that database:
@@ -35,6 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pages_bench as common  # noqa: E402 - environment, PostgreSQL and percentile helpers
 
 SCALE = "0.05"
+# Its own PostgreSQL database, so that this bench can run beside the others (pages_bench's
+# ``birlik_bench``) without dropping their data.
+PG_DB = "birlik_appeals_bench"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 INBOX_PAGES: list[tuple[str, str, str]] = [
     ("admin", "inbox (national admin)", "/en/workspace/appeals/"),
     ("admin", "overdue queue (national admin)", "/en/workspace/appeals/?queue=overdue"),
@@ -44,8 +49,15 @@ INBOX_PAGES: list[tuple[str, str, str]] = [
         "filter kind+status",
         "/en/workspace/appeals/?queue=all&kind=complaint&status=closed",
     ),
+    ("admin", "open, page 50 (national admin)", "/en/workspace/appeals/?page=50"),
+    ("admin", "due soon (national admin)", "/en/workspace/appeals/?queue=due_soon"),
+    ("admin", "to redirect (national admin)", "/en/workspace/appeals/?queue=to_redirect"),
+    ("admin", "mine (national admin)", "/en/workspace/appeals/?queue=mine"),
+    ("admin", "not considered (national admin)", "/en/workspace/appeals/?queue=not_considered"),
     ("coordinator_pavlodar", "inbox (regional coordinator)", "/en/workspace/appeals/"),
+    ("coordinator_pavlodar", "all (regional coordinator)", "/en/workspace/appeals/?queue=all"),
     ("staff_house", "inbox (House of Friendship staff)", "/en/workspace/appeals/"),
+    ("staff_house", "all (House of Friendship staff)", "/en/workspace/appeals/?queue=all"),
 ]
 
 
@@ -233,16 +245,60 @@ def mode_inbox(requests: int) -> dict[str, Any]:
 # --- One database ---------------------------------------------------------------------------
 
 
-def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = tempfile.mkdtemp(prefix=f"birlik-appeals-{db}-")
+def _env(db: str, data_dir: str) -> dict[str, str]:
     env = common.bench_env(db, data_dir)
+    # As in the demo: the bench's staff have no second factor (the admin's inbox would redirect).
+    env["BIRLIK_REQUIRE_2FA"] = "0"
+    if db == "postgres":
+        env["DATABASE_URL"] = PG_URL
+    return env
+
+
+def rerun_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The inbox again on a data set kept by ``--keep`` (new migrations applied first): to
+    compare two versions of the code on the same rows."""
+    data_dir = args.reuse
+    env = _env(db, data_dir)
     log = Path(data_dir) / "setup.log"
+    with log.open("a") as out:
+        code = subprocess.call(  # noqa: S603 - our own console script
+            [str(common.BIRLIK), "migrate", "--no-input", "-v0"],
+            env=env,
+            cwd=common.ROOT,
+            stdout=out,
+            stderr=out,
+        )
+    if code:
+        raise common.BenchError(f"`birlik migrate` failed:\n{common.tail(log)}")
+    report_path = Path(data_dir) / f"appeals-{db}.json"
+    kept = json.loads(report_path.read_text()) if report_path.exists() else {}
+    print(f"[{db}] inbox on the kept data, {args.requests} requests per page…", flush=True)
+    inbox = child("inbox", env, str(args.requests))
+    report = {
+        "db": db,
+        "submit": kept.get("submit"),
+        "fill": kept.get("fill"),
+        "inbox": inbox["rows"],
+    }
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    (common.RESULTS / f"appeals-{db}.json").write_text(json.dumps(report, indent=2))
+    return report
+
+
+def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
+    if args.reuse:
+        return rerun_database(db, args)
+    data_dir = tempfile.mkdtemp(prefix=f"birlik-appeals-{db}-")
+    env = _env(db, data_dir)
+    log = Path(data_dir) / "setup.log"
+    if args.keep:
+        print(f"[{db}] data kept in {data_dir} (--reuse {data_dir})", flush=True)
     try:
         if db == "postgres":
             problem = common.postgres_reachable()
             if problem:
                 raise common.BenchError(f"PostgreSQL does not answer: {problem}")
-            common.postgres_recreate()
+            common.postgres_recreate(database=PG_DB)
         print(f"[{db}] preparing the demo registry (scale {SCALE})…", flush=True)
         for command in (["migrate", "--no-input", "-v0"], ["seed_demo", "--scale", SCALE]):
             with log.open("a") as out:
@@ -261,8 +317,10 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
             if db == "postgres":
-                common.postgres_recreate(drop_only=True)
+                common.postgres_recreate(drop_only=True, database=PG_DB)
     report = {"db": db, "submit": submit, "fill": fill, "inbox": inbox["rows"]}
+    if args.keep:
+        (Path(data_dir) / f"appeals-{db}.json").write_text(json.dumps(report, indent=2))
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     (common.RESULTS / f"appeals-{db}.json").write_text(json.dumps(report, indent=2))
     return report
@@ -271,8 +329,12 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
 def print_report(report: dict[str, Any]) -> None:
     label = common.DB_LABELS[report["db"]]
     submit = report["submit"]
-    base = submit["baseline"]
     print()
+    if submit is None:  # --reuse of a data set whose first run did not finish
+        print(f"{label}: staff inbox on the kept data")
+        _print_inbox(report["inbox"])
+        return
+    base = submit["baseline"]
     print(f"{label}: appeal submission, in process, {submit['count']} in a row")
     print(f"  {'':<34} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'× SELECT 1':>11}")
     print(
@@ -288,7 +350,10 @@ def print_report(report: dict[str, Any]) -> None:
     print(
         f"{label}: staff inbox at {fill['appeals']:,} appeals (bulk write {fill['seconds']:.0f} s)"
     )
-    rows = report["inbox"]
+    _print_inbox(report["inbox"])
+
+
+def _print_inbox(rows: list[dict[str, Any]]) -> None:
     health = rows[0]["p95_ms"]
     print(f"  {'page':<38} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'× /health/':>10}")
     for row in rows:
@@ -311,8 +376,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--appeals", type=common._positive_int, default=100_000)
     parser.add_argument("--requests", type=common._positive_int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="measure the inbox again on a data directory kept by --keep (one --db only)",
+    )
     args = parser.parse_args(argv)
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if args.reuse and len(databases) > 1:
+        parser.error("--reuse measures one database: give --db sqlite or --db postgres")
     print(f"Machine: {common.platform.platform()}, load average {common.load_average()}")
     code = 0
     for db in databases:

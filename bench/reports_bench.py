@@ -101,6 +101,10 @@ def mode_prepare(args: argparse.Namespace) -> int:
     missing = max(0, args.appeals - Appeal.objects.count())
     if missing:
         appeals_bench.mode_fill(missing)
+    from django.core.management import call_command
+
+    # Appeals were written in bulk too: every rollup of the figures is rebuilt, as after a load.
+    call_command("rollups", "--rebuild")
     from django.db import connection
 
     from birlik.registry.models import Organisation

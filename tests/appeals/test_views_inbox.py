@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from freezegun import freeze_time
 
 from birlik.appeals.models import Appeal
@@ -175,3 +179,134 @@ def test_the_inbox_costs_the_same_queries_for_many_rows(network, login, settings
         response = client.get(inbox())
     assert len(response.context["page"].object_list) == 21
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- Keyset pages (issue 19) -------------------------------------------------------------------
+
+DAY = datetime.date(2026, 3, 2)
+
+
+def bulk(organisation, count: int, *, start: int = 0, **fields: object) -> list[Appeal]:
+    """``count`` register rows written at once (the inbox reads only the register), due on
+    four different days so that many share a due date."""
+    rows = []
+    for index in range(start, start + count):
+        due = DAY + datetime.timedelta(days=index % 4)
+        values: dict[str, object] = {
+            "number": f"KS-{index:05d}",
+            "organisation": organisation,
+            "kind": Appeal.Kind.REQUEST,
+            "text": TEXT,
+            "applicant_name": APPLICANT,
+            "counted_from": DAY,
+            "due_date": due,
+            "effective_due": due,
+            "redirect_by": due,
+            **fields,
+        }
+        rows.append(Appeal(**values))
+    return Appeal.objects.bulk_create(rows)
+
+
+def shown(response) -> list[str]:
+    return [appeal.number for appeal in response.context["page"].object_list]
+
+
+def follow(client, response, rel: str):
+    """The page behind the pager's ``rel="next"``/``rel="prev"`` link, as a user clicks it."""
+    page = response.content.decode()
+    match = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', page)
+    assert match is not None, f"no {rel} link"
+    return client.get(inbox() + "?" + html.unescape(match.group(1)))
+
+
+@freeze_time("2026-03-01 10:00:00+05:00")
+def test_every_page_of_a_queue_costs_the_same_queries_for_3_or_60_appeals(
+    network, login, django_assert_max_num_queries
+):
+    client = login(network.users["coordinator_pavlodar"])
+    bulk(network.pavlodar_house, 3)
+    client.get(inbox())  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        assert len(shown(client.get(inbox()))) == 3
+    bulk(network.pavlodar_elders, 57, start=3, executor=network.users["staff_pavlodar_house"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = client.get(inbox())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        second = follow(client, first, "next")
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the skipped keys
+        third = client.get(inbox(), {"page": 3})
+    assert len(shown(first)) == len(shown(second)) == 25
+    assert shown(third) == [a.number for a in Appeal.objects.order_by("effective_due", "id")][50:]
+
+
+@freeze_time("2026-03-01 10:00:00+05:00")
+def test_the_pages_of_a_queue_show_each_appeal_once_in_order_and_lead_back(network, login):
+    bulk(network.pavlodar_house, 60)
+    client = login(network.users["coordinator_pavlodar"])
+    pages = [client.get(inbox(), {"queue": "open"})]
+    while 'rel="next"' in pages[-1].content.decode():
+        pages.append(follow(client, pages[-1], "next"))
+    everyone = [number for response in pages for number in shown(response)]
+    assert everyone == [a.number for a in Appeal.objects.order_by("effective_due", "id")]
+    assert [len(shown(response)) for response in pages] == [25, 25, 10]
+    assert "Page 3" in pages[-1].content.decode()
+    back = follow(client, pages[-1], "prev")
+    assert shown(back) == shown(pages[1])
+    assert "queue=open" in html.unescape(back.content.decode())
+
+
+@freeze_time("2026-03-01 10:00:00+05:00")
+def test_a_deep_page_by_number_answers_the_rows_it_always_did(network, login):
+    bulk(network.pavlodar_house, 60)
+    client = login(network.users["admin"])
+    response = client.get(inbox(), {"queue": "all", "page": 2})
+    assert response.status_code == 200
+    assert shown(response) == [a.number for a in Appeal.objects.order_by("-id")][25:50]
+    too_far = client.get(inbox(), {"queue": "all", "page": 50})
+    assert too_far.status_code == 200
+    assert shown(too_far) == [a.number for a in Appeal.objects.order_by("-id")][50:]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "x" * 3000, "eyJrIjpbIjIwMjYtMDMtMDIiLDFdfQ:forged:signature", "%00"],
+)
+def test_a_forged_or_garbled_cursor_shows_the_first_page(network, login, cursor):
+    bulk(network.pavlodar_house, 30)
+    client = login(network.users["coordinator_pavlodar"])
+    response = client.get(inbox(), {"queue": "all", "cursor": cursor})
+    assert response.status_code == 200
+    assert shown(response) == [a.number for a in Appeal.objects.order_by("-id")][:25]
+
+
+@freeze_time("2026-03-01 10:00:00+05:00")
+@pytest.mark.parametrize(
+    "queue", ["open", "due_soon", "overdue", "to_redirect", "mine", "not_considered", "all"]
+)
+def test_each_queue_pages_by_cursor(network, login, queue):
+    staff = network.users["staff_pavlodar_house"]
+    status = Appeal.Status.NOT_CONSIDERED if queue == "not_considered" else "registered"
+    bulk(network.pavlodar_house, 30, status=status, executor=staff if queue == "mine" else None)
+    if queue == "overdue":
+        Appeal.objects.update(effective_due=DAY - datetime.timedelta(days=10))
+    if queue == "due_soon":
+        Appeal.objects.update(effective_due=datetime.date(2026, 3, 2))
+    client = login(staff)
+    first = client.get(inbox(), {"queue": queue})
+    second = follow(client, first, "next")
+    assert len(shown(first)) == 25
+    assert len(shown(second)) == 5
+    assert set(shown(first)) | set(shown(second)) == set(
+        Appeal.objects.values_list("number", flat=True)
+    )
+
+
+def test_the_count_says_more_than_a_thousand_rather_than_counting_every_appeal(network, login):
+    bulk(network.pavlodar_house, 1001)
+    client = login(network.users["coordinator_pavlodar"])
+    with translation.override("en"):
+        page = client.get(inbox(), {"queue": "all"}).content.decode()
+        assert "More than 1,000 appeals" in page
+        exact = client.get(inbox(), {"queue": "all", "kind": "complaint"}).content.decode()
+        assert "0 appeals" in exact

@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from birlik.core.kpi import Period, Row, dimension_labels, indicator
-from birlik.core.workdays import legal_midnight, legal_today
+from birlik.core.kpi import Period, Row, dimension_labels, indicator, whole_months
+from birlik.core.workdays import LEGAL_TZ, legal_midnight, legal_today
 from birlik.geo.models import Region
 
 from . import queries
 from .models import Appeal, Proposal
+from .rollups import LATE, ON_TIME
 
 Select = Callable[[QuerySet[Appeal]], QuerySet[Appeal]]
 
@@ -64,6 +66,14 @@ def _redirected_late(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return queries.appeals_redirected_late(qs=qs)
 
 
+def _answered(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return qs.filter(answered_at__isnull=False)
+
+
+ANSWERED_Q = Q(answer__in=[ON_TIME, LATE])
+CUBE = ("month", "region", "kind")
+
+
 TAKEN_INTO_ACCOUNT = Q(
     status=Proposal.Status.ANSWERED,
     outcome__in=[Proposal.Outcome.ACCEPTED, Proposal.Outcome.PARTLY],
@@ -73,6 +83,90 @@ TAKEN_INTO_ACCOUNT = Q(
 def _count_by(qs: QuerySet, field: str, dim: str) -> list[Row]:  # type: ignore[type-arg]
     rows = qs.values(field).annotate(value=Count("id")).order_by(field)
     return [{dim: r[field] or "none", "value": r["value"]} for r in rows]
+
+
+# --- Figures from the rollup ------------------------------------------------------------------
+# Whole months from ``AppealMonthFigure`` once it is built, the pieces of months a period cuts
+# (and everything before the first build) from the appeals: the same rule on both sides, a
+# condition on the rollup's row beside the selection of appeals it stands for.
+
+RECORD_FIELDS = {
+    "appeal_kind": "kind",
+    "region": "organisation__region__iso",
+    "kind": "organisation__kind__code",
+    "district": "organisation__district__kato",
+}
+ROLLUP_FIELDS = {
+    "appeal_kind": "kind",
+    "region": "region_key",
+    "kind": "body_kind_key",
+    "district": "district_key",
+}
+
+
+def _codes(dimension: str) -> dict[int, str]:
+    from birlik.geo.models import District
+    from birlik.registry.models import OrganisationKind
+
+    if dimension == "region":
+        return dict(Region.objects.values_list("pk", "iso"))
+    if dimension == "kind":
+        return dict(OrganisationKind.objects.values_list("pk", "code"))
+    return dict(District.objects.values_list("pk", "kato"))
+
+
+def counted(
+    period: Period,
+    region: Region | None,
+    group: tuple[str, ...],
+    condition: Q = Q(),  # noqa: B008 - a Q is not changed
+    select: Select = lambda qs: qs,
+) -> list[Row]:
+    """Appeals received in the period meeting ``condition`` (on the rollup's rows) and
+    ``select`` (on the appeals), grouped by ``group``: rows of codes ("none" for no value;
+    ``month``: "YYYY-MM") and ``value``."""
+    from .models import AppealMonthFigure
+    from .rollups import rollup_built
+
+    sums: dict[tuple[str, ...], int] = {}
+    dims = [dim for dim in group if dim != "month"]
+    pieces = [period]
+    if rollup_built():
+        whole, pieces = whole_months(period)
+        if whole:
+            stored = AppealMonthFigure.objects.filter(condition, month__in=whole)
+            if region is not None:
+                stored = stored.filter(region_key=region.pk)
+            fields = [ROLLUP_FIELDS[dim] for dim in dims]
+            names = ["month", *fields] if "month" in group else fields
+            maps = {dim: _codes(dim) for dim in dims if dim != "appeal_kind"}
+            for row in stored.values(*names).annotate(n=Sum("appeals")).order_by():
+                codes = tuple(
+                    str(maps[dim].get(row[field], "none")) if dim in maps else row[field]
+                    for dim, field in zip(dims, fields, strict=True)
+                )
+                key = (row["month"].strftime("%Y-%m"), *codes) if "month" in group else codes
+                sums[key] = sums.get(key, 0) + int(row["n"] or 0)
+    for piece in pieces:
+        fields = [RECORD_FIELDS[dim] for dim in dims]
+        appeals = select(received(piece, region))
+        if "month" in group:
+            month = Cast(TruncMonth("received_at", tzinfo=LEGAL_TZ), DateField())
+            appeals = appeals.annotate(received_month=month)
+        names = ["received_month", *fields] if "month" in group else fields
+        for row in appeals.values(*names).annotate(n=Count("id")).order_by():
+            codes = tuple(row[field] or "none" for field in fields)
+            if "month" in group:
+                codes = (row["received_month"].strftime("%Y-%m"), *codes)
+            sums[codes] = sums.get(codes, 0) + row["n"]
+    ordered = ["month", *dims] if "month" in group else dims
+    rows = [
+        {**dict(zip(ordered, key, strict=True)), "value": value}
+        for key, value in sums.items()
+        if value
+    ]
+    rows.sort(key=lambda row: tuple(str(row[dim]) for dim in ordered))
+    return rows
 
 
 # --- Appeals received ---------------------------------------------------------------------------
@@ -91,7 +185,7 @@ RECEIVED_HELP = _(
     description=RECEIVED_HELP,
 )
 def received_by_kind(period: Period, region: Region | None) -> list[Row]:
-    return _count_by(received(period, region), "kind", "appeal_kind")
+    return counted(period, region, ("appeal_kind",))
 
 
 @indicator(
@@ -103,7 +197,7 @@ def received_by_kind(period: Period, region: Region | None) -> list[Row]:
     description=RECEIVED_HELP,
 )
 def received_by_region(period: Period, region: Region | None) -> list[Row]:
-    return _count_by(received(period, region), "organisation__region__iso", "region")
+    return counted(period, region, ("region",))
 
 
 @indicator(
@@ -115,14 +209,19 @@ def received_by_region(period: Period, region: Region | None) -> list[Row]:
     description=RECEIVED_HELP,
 )
 def received_by_body(period: Period, region: Region | None) -> list[Row]:
-    return _count_by(received(period, region), "organisation__kind__code", "kind")
+    return counted(period, region, ("kind",))
 
 
 # --- What became of them -----------------------------------------------------------------------
 
 
 def _outcome(
-    key: str, name: str | Promise, select: Select, order: int, help_text: str | Promise
+    key: str,
+    name: str | Promise,
+    select: Select,
+    order: int,
+    help_text: str | Promise,
+    condition: Q | None = None,
 ) -> None:
     @indicator(
         key,
@@ -133,7 +232,9 @@ def _outcome(
         description=help_text,
     )
     def compute(period: Period, region: Region | None) -> list[Row]:
-        return _count_by(select(received(period, region)), "organisation__kind__code", "kind")
+        if condition is None:  # a rule of today, not of a stored state: from the appeals
+            return _count_by(select(received(period, region)), "organisation__kind__code", "kind")
+        return counted(period, region, ("kind",), condition, select)
 
 
 _outcome(
@@ -142,6 +243,7 @@ _outcome(
     _on_time,
     410,
     _("Appeals received in the period and answered by their term (an extension included)."),
+    Q(answer=ON_TIME),
 )
 _outcome(
     "appeals.answered_late",
@@ -149,6 +251,7 @@ _outcome(
     _late,
     411,
     _("Appeals received in the period and answered after their term."),
+    Q(answer=LATE),
 )
 _outcome(
     "appeals.overdue",
@@ -163,6 +266,7 @@ _outcome(
     lambda qs: qs.filter(status=Appeal.Status.NOT_CONSIDERED),
     413,
     _("Anonymous appeals are registered but not considered, as the law says."),
+    Q(status=Appeal.Status.NOT_CONSIDERED),
 )
 _outcome(
     "appeals.redirected",
@@ -170,6 +274,7 @@ _outcome(
     lambda qs: qs.filter(status=Appeal.Status.REDIRECTED),
     414,
     _("Appeals received in the period and sent on to a competent state body."),
+    Q(status=Appeal.Status.REDIRECTED),
 )
 _outcome(
     "appeals.redirected_late",
@@ -180,6 +285,7 @@ _outcome(
         "Appeals received in the period and sent on to a competent state body later than three "
         "working days after their registration, the term the law sets."
     ),
+    Q(status=Appeal.Status.REDIRECTED, redirected_late=True),
 )
 
 
@@ -194,11 +300,11 @@ _outcome(
     ),
 )
 def answered_on_time_share(period: Period, region: Region | None) -> list[Row]:
-    qs = received(period, region)
-    totals = {
-        "answered": qs.filter(answered_at__isnull=False).count(),
-        "on_time": _on_time(qs).count(),
-    }
+    totals = {"answered": 0, "on_time": 0}
+    for row in counted(period, region, (), ANSWERED_Q, _answered):
+        totals["answered"] += row["value"]
+    for row in counted(period, region, (), Q(answer=ON_TIME), _on_time):
+        totals["on_time"] += row["value"]
     if not totals["answered"]:
         return []
     return [{"value": round(100 * totals["on_time"] / totals["answered"], 1)}]
@@ -270,19 +376,6 @@ def appeal_kind_labels() -> dict[str, str]:
 # --- Cubes for dashboards: month × region × kind of body ---------------------------------------
 
 
-def _appeals_cube(qs: QuerySet[Appeal], period: Period) -> list[Row]:
-    from birlik.events.kpis import monthly_cube
-
-    return monthly_cube(
-        qs,
-        "received_at",
-        "organisation__region_id",
-        "organisation__kind_id",
-        {"appeals": None},
-        period,
-    )["appeals"]
-
-
 @indicator(
     "appeals.received_cube",
     name=_("Appeals received by month, region and kind of body"),
@@ -295,7 +388,7 @@ def _appeals_cube(qs: QuerySet[Appeal], period: Period) -> list[Row]:
     ),
 )
 def received_cube(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_cube(received(period, region), period)
+    return counted(period, region, CUBE)
 
 
 @indicator(
@@ -310,18 +403,7 @@ def received_cube(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def answered_on_time_cube(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_cube(_on_time(received(period, region)), period)
-
-
-def _appeals_by_district(qs: QuerySet[Appeal]) -> list[Row]:
-    rows = (
-        qs.values("organisation__district__kato")
-        .annotate(value=Count("id"))
-        .order_by("organisation__district__kato")
-    )
-    return [
-        {"district": r["organisation__district__kato"] or "none", "value": r["value"]} for r in rows
-    ]
+    return counted(period, region, CUBE, Q(answer=ON_TIME), _on_time)
 
 
 @indicator(
@@ -336,7 +418,7 @@ def _appeals_by_district(qs: QuerySet[Appeal]) -> list[Row]:
     ),
 )
 def received_by_district(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_by_district(received(period, region))
+    return counted(period, region, ("district",))
 
 
 @indicator(
@@ -351,7 +433,7 @@ def received_by_district(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def answered_on_time_by_district(period: Period, region: Region | None) -> list[Row]:
-    return _appeals_by_district(_on_time(received(period, region)))
+    return counted(period, region, ("district",), Q(answer=ON_TIME), _on_time)
 
 
 # --- interview figures (figures) ---------------------------------------------------------------
@@ -378,17 +460,9 @@ def considered(period: Period, region: Region | None = None) -> QuerySet[Appeal]
     ),
 )
 def considered_by_region(period: Period, region: Region | None) -> list[Row]:
-    rows = (
-        considered(period, region)
-        .values("organisation__region__iso", "organisation__kind__code")
-        .annotate(value=Count("id"))
-        .order_by("organisation__region__iso", "organisation__kind__code")
-    )
-    return [
-        {
-            "region": r["organisation__region__iso"] or "none",
-            "kind": r["organisation__kind__code"],
-            "value": r["value"],
-        }
-        for r in rows
-    ]
+    condition = Q(answer__in=[ON_TIME, LATE])
+    return counted(period, region, ("region", "kind"), condition, _considered)
+
+
+def _considered(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    return _on_time(qs) | _late(qs)

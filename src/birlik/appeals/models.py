@@ -206,6 +206,25 @@ class Appeal(models.Model):
             models.Index(fields=["organisation", "status", "effective_due"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["status", "redirect_by"]),
+            # The inbox's queues, each walked in its own order and stopped at the page (keyset
+            # pagination, ``birlik.core.listing``); the body is the last column so that scope
+            # checks and ``?page=N`` skips read the index only (migration 0008).
+            models.Index(
+                fields=["effective_due", "id", "organisation"],
+                # Appeal.OPEN_STATUSES (the class is not built yet here).
+                condition=models.Q(status__in=["registered", "in_progress", "extended"]),
+                name="appeal_open_due_idx",
+            ),
+            models.Index(
+                fields=["redirect_by", "id", "organisation"],
+                # ``status IN (...)``, as ``queries.to_redirect_q`` writes it (SQLite matches
+                # a partial index's WHERE only term by term).
+                condition=models.Q(
+                    status__in=["registered"], redirected_to__isnull=True, redirect_by__isnull=False
+                ),
+                name="appeal_to_redirect_idx",
+            ),
+            models.Index(fields=["status", "id", "organisation"], name="appeal_status_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -370,3 +389,52 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AppealMonthFigure(models.Model):
+    """The rollup of the appeals' figures: appeals per month received (Almaty), region,
+    district and kind of the receiving body (their ids, 0 for none), kind of appeal, status,
+    how it was answered (on time, late, "" not answered) and whether its redirection was late.
+    Kept by ``appeals.rollups`` in the transaction of each service that changes one of these;
+    rebuilt whole by ``birlik rollups --rebuild``."""
+
+    month = models.DateField()
+    region_key = models.PositiveIntegerField()
+    district_key = models.PositiveIntegerField()
+    body_kind_key = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12)
+    status = models.CharField(max_length=16)
+    answer = models.CharField(max_length=8, blank=True)
+    redirected_late = models.BooleanField(default=False)
+    # Signed: a count that went below zero (a write outside the services) shows in the check.
+    appeals = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "region_key",
+                    "district_key",
+                    "body_kind_key",
+                    "kind",
+                    "status",
+                    "answer",
+                    "redirected_late",
+                ],
+                name="appeal_month_figure_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_key} {self.kind} {self.status}: {self.appeals}"
+
+
+class AppealFiguresBuilt(models.Model):
+    """Present once ``AppealMonthFigure`` has been built: until then the figures count the
+    appeals themselves."""
+
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M}"

@@ -12,10 +12,12 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext, ngettext
 
 from birlik.access.models import User
+from birlik.core.listing import LiteralIn
 from birlik.core.workdays import LEGAL_TZ, add_working_days, legal_midnight, working_days_left
 from birlik.notify.models import Notice
+from birlik.registry.models import Organisation
 
-from .models import Appeal
+from .models import Appeal, AppealHandler
 
 
 def _all(qs: QuerySet[Appeal] | None) -> QuerySet[Appeal]:
@@ -25,7 +27,8 @@ def _all(qs: QuerySet[Appeal] | None) -> QuerySet[Appeal]:
 
 def open_q() -> Q:
     """Appeals still to be answered: registered, being considered or extended."""
-    return Q(status__in=Appeal.OPEN_STATUSES)
+    # Written as the partial index's WHERE (migration 0008), so SQLite can use it too.
+    return Q(LiteralIn("status", Appeal.OPEN_STATUSES))
 
 
 def overdue_q(on: datetime.date) -> Q:
@@ -36,7 +39,11 @@ def overdue_q(on: datetime.date) -> Q:
 def to_redirect_q() -> Q:
     """Appeals nobody has started considering (no executor yet) and not sent on: a redirection
     to a competent body is still to be decided."""
-    return Q(status=Appeal.Status.REGISTERED, redirected_to__isnull=True, redirect_by__isnull=False)
+    return Q(
+        LiteralIn("status", [Appeal.Status.REGISTERED]),
+        redirected_to__isnull=True,
+        redirect_by__isnull=False,
+    )
 
 
 def appeals_open(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
@@ -84,6 +91,44 @@ def appeals_redirection_overdue(
 def appeals_redirected_late(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
     """Appeals sent on to a competent body after their redirect-by date."""
     return _all(qs).filter(status=Appeal.Status.REDIRECTED, redirected_late=True)
+
+
+def appeals_not_considered(*, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Anonymous appeals, left without consideration (APPC)."""
+    return _all(qs).filter(status=Appeal.Status.NOT_CONSIDERED)
+
+
+def appeals_of_handler(*, user: User, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Appeals on which ``user`` is named (``AppealHandler``) or is the executor.
+
+    One ``IN`` over the union of both, not ``IN (...) OR executor = ...``: an ``OR`` with a
+    subquery cannot use an index, and would read every appeal to find a user's few."""
+    named = AppealHandler.objects.filter(user=user).order_by().values("appeal_id")
+    executing = Appeal.objects.filter(executor=user).order_by().values("id")
+    return _all(qs).filter(pk__in=named.union(executing))
+
+
+def appeals_under(*, body: Organisation, qs: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
+    """Appeals to ``body`` and to the bodies below it, as ``organisation_id IN (...)`` (as the
+    scope rule does), so the queues' indexes still give the order."""
+    bodies = Organisation.objects.filter(path__startswith=body.path).values("pk")
+    return _all(qs).filter(organisation__in=bodies)
+
+
+# Each queue's order, with the primary key last (keyset pagination); each has an index
+# (``Appeal.Meta.indexes``, migration 0008).
+INBOX_ORDERS: dict[str, tuple[str, ...]] = {
+    "open": ("effective_due", "id"),
+    "due_soon": ("effective_due", "id"),
+    "overdue": ("effective_due", "id"),
+    "to_redirect": ("redirect_by", "id"),
+}
+INBOX_DEFAULT_ORDER = ("-id",)
+
+
+def inbox_order(queue: str) -> tuple[str, ...]:
+    """The order of an inbox queue: by term for the open ones, newest first for the others."""
+    return INBOX_ORDERS.get(queue, INBOX_DEFAULT_ORDER)
 
 
 def with_overdue_flag(qs: QuerySet[Appeal], *, on: datetime.date) -> QuerySet[Appeal]:

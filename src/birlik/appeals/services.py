@@ -44,7 +44,7 @@ from birlik.notify.services import notice_queue
 from birlik.registry import queries as registry_queries
 from birlik.registry.models import Organisation
 
-from . import queries
+from . import queries, rollups
 from .models import (
     LEGAL_MAX_EXTENSION_MONTHS,
     Appeal,
@@ -274,6 +274,7 @@ def appeal_register(
             _name(appeal, supervisor, AppealHandler.Role.SUPERVISOR)
             _notify_staff(appeal, supervisor, "security")
     _step(appeal, AppealStep.Action.REGISTERED, actor)
+    rollups.appeal_added(appeal)
     changes: dict[str, Any] = {"number": [None, appeal.number], "status": [None, status]}
     if checked:
         changes["attachments"] = [None, len(checked)]
@@ -509,6 +510,7 @@ def appeal_assign(*, actor: User, appeal: Appeal, executor: User) -> Appeal:
     if first_considered:
         appeal.status = Appeal.Status.IN_PROGRESS
     appeal.updated_at = timezone.now()
+    rollups.appeal_moved(appeal)
     appeal.save(update_fields=["executor", "status", "updated_at"])
     _name(appeal, executor, AppealHandler.Role.EXECUTOR)
     _step(appeal, AppealStep.Action.ASSIGNED, actor, queries.person_name(executor))
@@ -558,6 +560,7 @@ def appeal_approve_answer(*, actor: User, appeal: Appeal) -> Appeal:
     appeal.answer_approved_by = actor
     appeal.answered_at = now
     appeal.updated_at = now
+    rollups.appeal_moved(appeal)
     appeal.save(update_fields=["status", "answer_approved_by", "answered_at", "updated_at"])
     _name(appeal, actor, AppealHandler.Role.APPROVER)
     _step(appeal, AppealStep.Action.APPROVED, actor)
@@ -601,6 +604,7 @@ def appeal_extend(*, actor: User, appeal: Appeal, until: datetime.date, reason: 
     # Queued now, in this transaction; none when the applicant gave no phone nor e-mail.
     told = _notify_applicant(appeal, "extended")
     appeal.extension_notice_at = appeal.updated_at if told else None
+    rollups.appeal_moved(appeal)
     appeal.save(
         update_fields=[
             "extended_until",
@@ -637,6 +641,7 @@ def appeal_redirect(*, actor: User, appeal: Appeal, state_body: StateBody, reaso
     appeal.redirected_late = late
     appeal.closed_at = timezone.now()
     appeal.updated_at = appeal.closed_at
+    rollups.appeal_moved(appeal)
     appeal.save(
         update_fields=[
             "status",
@@ -672,6 +677,7 @@ def appeal_close(*, actor: User, appeal: Appeal, reason: str = "") -> Appeal:
     appeal.status = Appeal.Status.CLOSED
     appeal.closed_at = timezone.now()
     appeal.updated_at = appeal.closed_at
+    rollups.appeal_moved(appeal)
     appeal.save(update_fields=["status", "closed_at", "updated_at"])
     _step(appeal, AppealStep.Action.CLOSED, actor, reason.strip())
     _audit(appeal, actor, AuditEntry.Action.CLOSE, {"status": [before, "closed"]}, reason)

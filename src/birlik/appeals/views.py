@@ -16,7 +16,7 @@ from typing import Any
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from birlik.core import uploads
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import keyset_page
 from birlik.core.listing import page_of as _page
 from birlik.core.private_files import private_file_response
 from birlik.core.templatetags.birlik_format import long_date
@@ -39,7 +40,7 @@ from birlik.core.workdays import legal_today, working_days_left
 from birlik.registry.models import Organisation
 
 from . import forms, queries, services
-from .models import Appeal, AppealAttachment, AppealHandler, AppealStep, Proposal
+from .models import Appeal, AppealAttachment, AppealStep, Proposal
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = settings.BIRLIK_PAGE_SIZE
@@ -68,19 +69,10 @@ def queue_filter(appeals: QuerySet[Appeal], queue: str, user: Any) -> QuerySet[A
     if queue == "to_redirect":
         return queries.appeals_to_redirect(on=today, qs=appeals)
     if queue == "mine":
-        named = AppealHandler.objects.filter(user=user).values("appeal_id")
-        return appeals.filter(Q(pk__in=named) | Q(executor=user))
+        return queries.appeals_of_handler(user=user, qs=appeals)
     if queue == "not_considered":
-        return appeals.filter(status=Appeal.Status.NOT_CONSIDERED)
+        return queries.appeals_not_considered(qs=appeals)
     return appeals
-
-
-ORDERS = {
-    "open": ("effective_due", "id"),
-    "due_soon": ("effective_due", "id"),
-    "overdue": ("effective_due", "id"),
-    "to_redirect": ("redirect_by", "id"),
-}
 
 
 @dataclass(frozen=True)
@@ -131,8 +123,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if body is None:
             form.add_error("body", _("No body in your scope has this number."))
         else:
-            appeals = appeals.filter(organisation__path__startswith=body.path)
-    order = ORDERS.get(filters["queue"], ("-id",))
+            appeals = queries.appeals_under(body=body, qs=appeals)
     # The register only: the text and the applicant's data are not even read.
     appeals = appeals.select_related("organisation", "executor").defer(
         "text",
@@ -146,10 +137,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     today = legal_today()
     appeals = queries.with_overdue_flag(appeals, on=today)
-    page = _page(request, appeals.order_by(*order))
+    # Keyset pages along each queue's index: page 50 costs what page 1 costs, and the count
+    # stops at a thousand.
+    page = keyset_page(
+        request,
+        appeals,
+        order=queries.inbox_order(filters["queue"]),
+        query=_kept_query(request, form),
+    )
     to_redirect = filters["queue"] == "to_redirect"
     if to_redirect:
-        for appeal in page.object_list:
+        rows: list[Any] = page.object_list  # each row gets its term in words
+        for appeal in rows:
             appeal.redirect_term = _redirect_term(appeal, today)
     return render(
         request,
@@ -161,7 +160,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "queue": filters["queue"],
             "queues": forms.QUEUES,
             "to_redirect": to_redirect,
-            "query_string": _kept_query(request, form),
             "queue_query": urlencode(
                 {
                     key: str(value)

@@ -53,10 +53,12 @@ def demo_plans_seed(*, scale: float, seed: int, progress: bool = False) -> dict[
     years = (today.year - 1, today.year)
     if Plan.objects.filter(year__in=years).exists():
         return {}
+    from birlik.appeals.rollups import appeal_figures_rebuild
     from birlik.events.services import event_figures_rebuild
 
-    # The demo's events were written in bulk: build the dashboards' rollup from them once.
+    # The demo's events and appeals were written in bulk: build the dashboards' rollups once.
     rollup = event_figures_rebuild()
+    appeal_figures_rebuild()
     admin_grant = (
         Grant.objects.filter(role=Role.NATIONAL_ADMIN, revoked_at__isnull=True)
         .select_related("user")

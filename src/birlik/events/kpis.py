@@ -12,19 +12,26 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from birlik.core.kpi import Period, Row, dimension_labels, indicator, missing_part
+from birlik.core.kpi import (
+    Period,
+    Row,
+    dimension_labels,
+    indicator,
+    missing_part,
+    whole_months,
+)
 from birlik.geo.models import Region
 
 from .models import Audience, Event, Programme, Registration
 from .queries import historical_rows
+from .services import held_q, month_of
 
-HELD = Q(status=Event.Status.HELD) | Q(status=Event.Status.REPORTED, report__held=True)
+HELD = held_q()
 IMPORTED = _(
     "A period covering whole past years also counts the totals imported for those years from "
     "the records kept before Birlik."
@@ -45,6 +52,123 @@ def held_events(period: Period, region: Region | None = None) -> QuerySet[Event]
         starts_at__lt=_local_midnight(period.end + datetime.timedelta(days=1)),
     )
     return qs.filter(region=region) if region is not None else qs
+
+
+# --- Figures from the rollups ---------------------------------------------------------------------
+# Each dimension as the rollups name it and as the events do: whole months are read from the
+# rollups (``EventFigure``, ``EventAudienceFigure`` for the audience) once they are built, the
+# pieces of months a period cuts (and everything before the first build) from the events.
+
+FIGURE_FIELDS: dict[str, tuple[str, str]] = {
+    "region": ("region__iso", "region__iso"),
+    "district": ("district__kato", "district__kato"),
+    "kind": ("kind__code", "organiser__kind__code"),
+    "programme": ("programme__code", "programme__code"),
+    "event_kind": ("event_kind", "kind"),
+    "audience": ("audience__code", "audiences__code"),
+}
+
+
+def _lookups(conditions: dict[str, Any], side: int) -> dict[str, Any]:
+    """``{"programme": "x", "event_kind__in": [...]}`` as lookups of the rollup (side 0) or of
+    the events (side 1)."""
+    named = {}
+    for key, value in conditions.items():
+        dim, _sep, lookup = key.partition("__")
+        named[FIGURE_FIELDS[dim][side] + (f"__{lookup}" if lookup else "")] = value
+    return named
+
+
+def rollup_built() -> bool:
+    """Whether the figures may read the rollups, asked once per state of the figures."""
+    from birlik.core.kpi import cached
+
+    from .models import EventFiguresBuilt
+
+    return bool(cached("events:rollup-built", EventFiguresBuilt.objects.exists, timeout=60))
+
+
+def figures(
+    period: Period,
+    region: Region | None,
+    group: tuple[str, ...],
+    where: dict[str, Any] | None = None,
+    exclude: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Events held in the period and their participants, grouped by ``group`` (dimension codes,
+    "none" for no value; ``month`` gives the first day of the month), filtered by ``where`` and
+    ``exclude`` (dimension lookups): rows with ``events`` and ``participants``."""
+    from .models import EventAudienceFigure, EventFigure
+
+    where, exclude = where or {}, exclude or {}
+    dims = [dim for dim in group if dim != "month"]
+    by_audience = any(key.partition("__")[0] == "audience" for key in [*dims, *where, *exclude])
+    sums: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(key: tuple[Any, ...], events: int, participants: int) -> None:
+        into = sums.setdefault(key, [0, 0])
+        into[0] += int(events or 0)
+        into[1] += int(participants or 0)
+
+    def from_events(part: Period) -> None:
+        fields = [FIGURE_FIELDS[dim][1] for dim in dims]
+        events = (
+            held_events(part, region).filter(**_lookups(where, 1)).exclude(**_lookups(exclude, 1))
+        )
+        if "month" in group:
+            events = events.annotate(event_month=month_of("starts_at"))
+        names = ["event_month", *fields] if "month" in group else fields
+        rows = (
+            events.values(*names)
+            .annotate(events=Count("id"), participants=Sum("participants_total"))
+            .order_by()
+        )
+        for row in rows:
+            codes = tuple(row[field] or "none" for field in fields)
+            key = (row["event_month"], *codes) if "month" in group else codes
+            add(key, row["events"], row["participants"])
+
+    if rollup_built():
+        whole, pieces = whole_months(period)
+        if whole:
+            model = EventAudienceFigure if by_audience else EventFigure
+            fields = [FIGURE_FIELDS[dim][0] for dim in dims]
+            stored = model.objects.filter(month__in=whole, **_lookups(where, 0)).exclude(
+                **_lookups(exclude, 0)
+            )
+            if region is not None:
+                stored = stored.filter(region=region)
+            names = ["month", *fields] if "month" in group else fields
+            for row in (
+                stored.values(*names)
+                .annotate(n_events=Sum("events"), n_participants=Sum("participants"))
+                .order_by()
+            ):
+                codes = tuple(row[field] or "none" for field in fields)
+                key = (row["month"], *codes) if "month" in group else codes
+                add(key, row["n_events"], row["n_participants"])
+    else:
+        pieces = [period]
+    for piece in pieces:
+        from_events(piece)
+    ordered = ["month", *dims] if "month" in group else dims
+    result = []
+    for key, (events, participants) in sums.items():
+        if events:
+            figure: dict[str, Any] = dict(zip(ordered, key, strict=True))
+            figure.update(events=events, participants=participants)
+            result.append(figure)
+    result.sort(key=lambda figure: tuple(str(figure[dim]) for dim in ordered))
+    return result
+
+
+def _measure_rows(
+    period: Period, region: Region | None, dim: str, measure: str, **conditions: Any
+) -> list[Row]:
+    return [
+        {dim: row[dim], "value": row[measure]}
+        for row in figures(period, region, (dim,), **conditions)
+    ]
 
 
 def _with_imported(
@@ -68,16 +192,7 @@ def _with_imported(
     return list(merged.values())
 
 
-def _rows(
-    qs: QuerySet[Event], field: str, dim: str, measure: str, period: Period, region: Region | None
-) -> list[Row]:
-    value = Count("id", distinct=True) if measure == "events" else Sum("participants_total")
-    rows = qs.values(field).annotate(value=value).order_by(field)
-    counted = [{dim: r[field] or "none", "value": r["value"] or 0} for r in rows]
-    return _with_imported(counted, period, region, dim, measure)
-
-
-def _declare(measure: str, dim: str, field: str, order: int) -> None:
+def _declare(measure: str, dim: str, order: int) -> None:
     names = {
         ("events", "kind"): _("Events held by kind of body"),
         ("events", "region"): _("Events held by region"),
@@ -112,20 +227,13 @@ def _declare(measure: str, dim: str, field: str, order: int) -> None:
         ),
     )
     def compute(period: Period, region: Region | None) -> list[Row]:
-        return _rows(held_events(period, region), field, dim, measure, period, region)
+        rows = _measure_rows(period, region, dim, measure)
+        return _with_imported(rows, period, region, dim, measure)
 
 
-for _order, (_dim, _field) in enumerate(
-    [
-        ("kind", "organiser__kind__code"),
-        ("region", "region__iso"),
-        ("programme", "programme__code"),
-        ("audience", "audiences__code"),
-        ("event_kind", "kind"),
-    ]
-):
-    _declare("events", _dim, _field, 100 + _order)
-    _declare("participants", _dim, _field, 200 + _order)
+for _order, _dim in enumerate(["kind", "region", "programme", "audience", "event_kind"]):
+    _declare("events", _dim, 100 + _order)
+    _declare("participants", _dim, 200 + _order)
 
 
 @indicator(
@@ -144,11 +252,49 @@ for _order, (_dim, _field) in enumerate(
     ),
 )
 def participants_unique(period: Period, region: Region | None) -> list[Row]:
-    qs = Registration.objects.filter(
-        checked_in_at__isnull=False,
-        event__in=held_events(period, region).values("pk"),
-    ).exclude(status=Registration.Status.CANCELLED)
-    return [{"value": qs.values("participant_key").distinct().count()}]
+    return [{"value": unique_participants(period, region)}]
+
+
+def _checked_in_keys(period: Period, region: Region | None) -> QuerySet[Any]:
+    return (
+        Registration.objects.filter(
+            checked_in_at__isnull=False, event__in=held_events(period, region).values("pk")
+        )
+        .exclude(status=Registration.Status.CANCELLED)
+        .values("participant_key")
+    )
+
+
+def unique_participants(period: Period, region: Region | None = None) -> int:
+    """Different people checked in at events held in the period (and region). From the
+    per-person rollups once built: a period of whole months from January of one year is a count
+    of ``ParticipantYear`` rows on their index, one month a count of ``ParticipantMonth`` rows;
+    other periods count the different people of their months' rows, with the check-ins of the
+    months they cut."""
+    from .models import COUNTRY, ParticipantMonth, ParticipantYear
+
+    if not rollup_built():
+        return _checked_in_keys(period, region).distinct().count()
+    scope = region.pk if region is not None else COUNTRY
+    whole, pieces = whole_months(period)
+    if whole and not pieces:
+        first, last = whole[0], whole[-1]
+        if first.month == 1 and first.year == last.year:
+            return ParticipantYear.objects.filter(
+                scope=scope, year=first.year, first_month__lte=last.month
+            ).count()
+        if len(whole) == 1:
+            return ParticipantMonth.objects.filter(scope=scope, month=first).count()
+    parts: list[QuerySet[Any]] = [_checked_in_keys(piece, region).order_by() for piece in pieces]
+    if whole:
+        parts.append(
+            ParticipantMonth.objects.filter(scope=scope, month__in=whole)
+            .values("participant_key")
+            .order_by()
+        )
+    if len(parts) == 1:
+        return parts[0].distinct().count()
+    return parts[0].union(*parts[1:]).count()
 
 
 @dimension_labels("programme")
@@ -394,15 +540,8 @@ def participants_cube(period: Period, region: Region | None) -> list[Row]:
 
 
 def _by_district(period: Period, region: Region | None, measure: str) -> list[Row]:
-    value = Count("id") if measure == "events" else Sum("participants_total")
-    rows = (
-        held_events(period, region)
-        .values("district__kato")
-        .annotate(value=value)
-        .order_by("district__kato")
-    )
-    counted = [{"district": r["district__kato"] or "none", "value": r["value"] or 0} for r in rows]
-    return _with_imported(counted, period, region, "district", measure)
+    rows = _measure_rows(period, region, "district", measure)
+    return _with_imported(rows, period, region, "district", measure)
 
 
 @indicator(
@@ -456,16 +595,13 @@ FESTIVAL_KINDS = (Event.Kind.FESTIVAL,)
 PROGRAMME_REGION = ("programme", "region")
 
 
-def _programme_region_rows(qs: QuerySet[Event], value: Count | Sum) -> list[Row]:
-    rows = qs.values("programme__code", "region__iso").annotate(value=value).order_by()
+def _programme_region_rows(
+    period: Period, region: Region | None, measure: str, **conditions: Any
+) -> list[Row]:
     return [
-        {
-            "programme": row["programme__code"] or "none",
-            "region": row["region__iso"] or "none",
-            "value": row["value"] or 0,
-        }
-        for row in rows
-        if row["value"]
+        {"programme": row["programme"], "region": row["region"], "value": row[measure]}
+        for row in figures(period, region, PROGRAMME_REGION, **conditions)
+        if row[measure]
     ]
 
 
@@ -535,7 +671,7 @@ def programme_bodies(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def programme_events(period: Period, region: Region | None) -> list[Row]:
-    rows = _programme_region_rows(held_events(period, region), Count("id"))
+    rows = _programme_region_rows(period, region, "events")
     return _programme_region_with_imported(rows, period, region, "events")
 
 
@@ -555,7 +691,7 @@ def programme_events(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def programme_participants(period: Period, region: Region | None) -> list[Row]:
-    rows = _programme_region_rows(held_events(period, region), Sum("participants_total"))
+    rows = _programme_region_rows(period, region, "participants")
     return _programme_region_with_imported(rows, period, region, "participants")
 
 
@@ -572,8 +708,8 @@ def programme_participants(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def festivals(period: Period, region: Region | None) -> list[Row]:
-    qs = held_events(period, region).filter(kind__in=FESTIVAL_KINDS)
-    return _programme_region_rows(qs, Count("id"))
+    where = {"event_kind__in": FESTIVAL_KINDS}
+    return _programme_region_rows(period, region, "events", where=where)
 
 
 @indicator(
@@ -590,8 +726,8 @@ def festivals(period: Period, region: Region | None) -> list[Row]:
     ),
 )
 def performances(period: Period, region: Region | None) -> list[Row]:
-    qs = held_events(period, region).filter(kind__in=PERFORMANCE_KINDS)
-    return _programme_region_rows(qs, Count("id"))
+    where = {"event_kind__in": PERFORMANCE_KINDS}
+    return _programme_region_rows(period, region, "events", where=where)
 
 
 # --- interview figures (figures) ---------------------------------------------------------------
@@ -618,17 +754,10 @@ def programme_years(period: Period, region: Region | None, code: str) -> dict[tu
     """Events of one programme held in the period, by calendar year (Almaty) and region of the
     event, the yearly totals imported for the whole years it covers included (by the region of
     their body): {(year, region): events}."""
-    held = (
-        held_events(period, region)
-        .filter(programme__code=code)
-        .annotate(year=ExtractYear("starts_at", tzinfo=timezone.get_current_timezone()))
-        .values("year", "region__iso")
-        .annotate(value=Count("id"))
-        .order_by("year", "region__iso")
-    )
-    cells: dict[tuple[int, str], int] = {
-        (row["year"], row["region__iso"] or "none"): row["value"] for row in held
-    }
+    cells: dict[tuple[int, str], int] = {}
+    for row in figures(period, region, ("month", "region"), where={"programme": code}):
+        key = (row["month"].year, row["region"])
+        cells[key] = cells.get(key, 0) + row["events"]
     for item in historical_rows(period, region):
         if item["programme"] == code and item["events"]:
             key = (item["year"], item["region"])
@@ -716,16 +845,22 @@ def _media_rows(period: Period, region: Region | None, measure: str) -> list[Row
     from birlik.core.kpi import cached
 
     def build() -> dict[str, dict[str, int]]:
-        grouped = list(
-            media_trainings_held(period, region)
-            .values("region__iso")
-            .annotate(events=Count("id"), participants=Sum("participants_total"))
-            .order_by("region__iso")
-        )
-        merged = {
-            name: {(row["region__iso"] or "none"): row[name] or 0 for row in grouped}
-            for name in ("events", "participants")
-        }
+        # The trainings programme, then the trainings for journalists outside it: no event is
+        # in both parts, so they add up to ``media_trainings_held``.
+        grouped = [
+            *figures(period, region, ("region",), where={"programme": MEDIA_PROGRAMME}),
+            *figures(
+                period,
+                region,
+                ("region",),
+                where={"audience": MEDIA_AUDIENCE, "event_kind__in": MEDIA_KINDS},
+                exclude={"programme": MEDIA_PROGRAMME},
+            ),
+        ]
+        merged: dict[str, dict[str, int]] = {"events": {}, "participants": {}}
+        for row in grouped:
+            for name, by_region in merged.items():
+                by_region[row["region"]] = by_region.get(row["region"], 0) + row[name]
         for item in historical_rows(period, region):
             if item["programme"] == MEDIA_PROGRAMME:
                 for name, by_region in merged.items():

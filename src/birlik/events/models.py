@@ -634,3 +634,99 @@ class ProgrammePartner(models.Model):
     @property
     def party(self) -> Any:
         return self.state_body if self.state_body_id else self.organisation
+
+
+# --- Rollups of the figures (kept by ``events.services``, rebuilt by ``birlik rollups``) --------
+
+
+class EventFigure(models.Model):
+    """Events held and their participants per month (Almaty), region, district, kind of the
+    organising body, programme and kind of event: every dimension of the events' indicators but
+    the audience (``EventAudienceFigure``). Recounted with ``EventMonthFigure`` for each
+    (month, region) a write touches."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, null=True, related_name="+")
+    kind = models.ForeignKey(
+        "registry.OrganisationKind", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, related_name="+")
+    event_kind = models.CharField(max_length=20)
+    events = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"], name="events_figure_month_region")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id} {self.event_kind}: {self.events}"
+
+
+class EventAudienceFigure(models.Model):
+    """Events held and their participants per month, region, audience (none: no audience given),
+    programme and kind of event: an event with several audiences is in several rows."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, null=True, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, related_name="+")
+    event_kind = models.CharField(max_length=20)
+    events = models.PositiveIntegerField(default=0)
+    participants = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"], name="events_audience_month_region")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id} {self.audience_id}: {self.events}"
+
+
+# Scope of the participants' rollups: a region's id, or 0 for the whole country.
+COUNTRY = 0
+
+
+class ParticipantMonth(models.Model):
+    """The per-person rollup: one row per person (``participant_key``) checked in at an event
+    held in a month, per region of the event and once more for the whole country (scope 0), so
+    that the different people of a month are rows, not a scan of the registrations."""
+
+    scope = models.PositiveIntegerField()
+    month = models.DateField()
+    participant_key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "month", "participant_key"], name="participant_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["participant_key", "month"], name="participant_month_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.scope} {self.participant_key[:8]}"
+
+
+class ParticipantYear(models.Model):
+    """One row per person, calendar year and scope (region or 0): the first month of the year
+    the person was seen in it. The people of a year up to a month are the rows whose first
+    month is not after it: a count on an index, however many check-ins there were."""
+
+    scope = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    participant_key = models.CharField(max_length=64)
+    first_month = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "year", "participant_key"], name="participant_year_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["scope", "year", "first_month"], name="participant_year_first"),
+            models.Index(fields=["participant_key", "year"], name="participant_year_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.scope} {self.participant_key[:8]}: {self.first_month}"

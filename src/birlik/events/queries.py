@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 
 from birlik.core.cleaning import match_key
 from birlik.core.kpi import Period, Row
+from birlik.core.search import search
 from birlik.core.templatetags.birlik_format import number
-from birlik.core.text import query_keys
 from birlik.geo.models import District, Region
 from birlik.registry.models import Organisation
 
@@ -67,9 +67,7 @@ def events_matching(query: str, events: QuerySet[Event] | None = None) -> QueryS
     Kazakh letters typed as Russian ones, Latin spelling too (the directory's search keys,
     ``core.text``, matched against ``Event.search_text``)."""
     events = public_events() if events is None else events
-    for key in query_keys(query):
-        events = events.filter(search_text__contains=key)
-    return events
+    return search(events, query)
 
 
 def calendar_events(
@@ -115,7 +113,11 @@ def calendar_events(
         events = events.filter(languages__contains=f",{language},")
     if organiser is not None:
         events = events.filter(Q(organiser=organiser) | Q(pk__in=_co_organised_by(organiser)))
-    return events.order_by("starts_at", "pk")
+    return events.order_by(*CALENDAR_ORDER)
+
+
+# The calendar's order, on the ``starts_at`` index; the key last, for keyset pages.
+CALENDAR_ORDER = ("starts_at", "id")
 
 
 @dataclass(frozen=True)

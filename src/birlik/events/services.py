@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, DateField, F, Min, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,14 +38,19 @@ from birlik.registry.models import Organisation
 from birlik.registry.services import ImportSummary
 
 from .models import (
+    COUNTRY,
     FOUNDING_YEAR,
     Audience,
     Event,
     EventAttachment,
+    EventAudienceFigure,
+    EventFigure,
     EventFiguresBuilt,
     EventMonthFigure,
     EventReport,
     HistoricalFigure,
+    ParticipantMonth,
+    ParticipantYear,
     Programme,
     Registration,
 )
@@ -82,85 +88,265 @@ class RegistrationError(EventError):
 
 
 def _changed(*events: Event, also: Iterable[tuple[datetime.date, int]] = ()) -> None:
-    """Figures change on commit: the cache is dropped and the rollup of the events' months and
-    regions (and of ``also``, where an event was before a change) is recounted."""
+    """Figures change on commit: the cache is dropped and the rollups of the events' months and
+    regions (and of ``also``, where an event was before a change) are recounted, with the
+    people checked in at these events."""
     transaction.on_commit(kpi.invalidate)
     partitions = {_partition(event) for event in events} | set(also)
+    event_ids = {event.pk for event in events}
     if partitions:
-        transaction.on_commit(lambda: event_figures_refresh(partitions=partitions))
+        transaction.on_commit(
+            lambda: event_figures_refresh(partitions=partitions, event_ids=event_ids)
+        )
 
 
 def _partition(event: Event) -> tuple[datetime.date, int]:
     return timezone.localtime(event.starts_at).date().replace(day=1), event.region_id
 
 
-@transaction.atomic
-def event_figures_refresh(*, partitions: Iterable[tuple[datetime.date, int]]) -> None:
-    """Recount the rollup (``EventMonthFigure``) of these (month, region) from the events."""
-    from .kpis import HELD
+def _month_span(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The moments a month (Almaty time) starts and ends."""
+    zone = timezone.get_current_timezone()
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    return (
+        datetime.datetime.combine(month, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(following, datetime.time.min, tzinfo=zone),
+    )
 
+
+def held_q(prefix: str = "") -> Q:
+    """Events held, or reported as held: the events the figures count (``prefix``: the path
+    from a model that points at the event, ``"event__"``)."""
+    return Q(**{f"{prefix}status": Event.Status.HELD}) | Q(
+        **{f"{prefix}status": Event.Status.REPORTED, f"{prefix}report__held": True}
+    )
+
+
+@transaction.atomic
+def event_figures_refresh(
+    *, partitions: Iterable[tuple[datetime.date, int]], event_ids: Iterable[int] = ()
+) -> None:
+    """Recount the rollups of these (month, region) from the events (``EventMonthFigure``,
+    ``EventFigure``, ``EventAudienceFigure``), and the people checked in at these events
+    (``ParticipantMonth``, ``ParticipantYear``) in those months."""
     built = EventFiguresBuilt.objects.select_for_update(of=("self",)).first()
     if built is None:
         return  # no rollup yet: the figures count the events themselves
-    zone = timezone.get_current_timezone()
-    for month, region_id in sorted(partitions):
-        start = datetime.datetime.combine(month, datetime.time.min, tzinfo=zone)
-        following = (month + datetime.timedelta(days=32)).replace(day=1)
-        end = datetime.datetime.combine(following, datetime.time.min, tzinfo=zone)
-        counted = (
-            Event.objects.filter(HELD, region_id=region_id, starts_at__gte=start, starts_at__lt=end)
-            .values("organiser__kind_id")
-            .annotate(events=Count("id"), participants=Sum("participants_total"))
-            .order_by()
+    partitions = sorted(set(partitions))
+    for month, region_id in partitions:
+        start, end = _month_span(month)
+        held = Event.objects.filter(
+            held_q(), region_id=region_id, starts_at__gte=start, starts_at__lt=end
         )
-        EventMonthFigure.objects.filter(month=month, region_id=region_id).delete()
+        sums = {"events": Count("id"), "participants": Sum("participants_total")}
+        where = {"month": month, "region_id": region_id}
+        for model in (EventMonthFigure, EventFigure, EventAudienceFigure):
+            model.objects.filter(**where).delete()  # type: ignore[attr-defined]
         EventMonthFigure.objects.bulk_create(
-            EventMonthFigure(
-                month=month,
-                region_id=region_id,
-                kind_id=row["organiser__kind_id"],
-                events=row["events"],
-                participants=row["participants"] or 0,
+            EventMonthFigure(**where, kind_id=row["k"], events=row["events"],
+                             participants=row["participants"] or 0)
+            for row in kpi.grouped(held, {"k": "organiser__kind_id"}).annotate(**sums).order_by()
+        )  # fmt: skip
+        EventFigure.objects.bulk_create(
+            EventFigure(**where, **_figure_key(row, FIGURE_KEYS), events=row["events"],
+                        participants=row["participants"] or 0)
+            for row in kpi.grouped(held, {a: p for a, (_f, p) in FIGURE_KEYS.items()})
+            .annotate(**sums).order_by()
+        )  # fmt: skip
+        EventAudienceFigure.objects.bulk_create(
+            EventAudienceFigure(**where, **_figure_key(row, AUDIENCE_KEYS), events=row["events"],
+                                participants=row["participants"] or 0)
+            for row in kpi.grouped(held, {a: p for a, (_f, p) in AUDIENCE_KEYS.items()})
+            .annotate(**sums).order_by()
+        )  # fmt: skip
+    keys = set(
+        Registration.objects.filter(event_id__in=list(event_ids)).values_list(
+            "participant_key", flat=True
+        )
+    )
+    participants_refresh(keys=keys, months={month for month, _region in partitions})
+
+
+# The rollups' dimensions: alias in the grouped query → (field of the rollup, path on the event).
+FIGURE_KEYS = {
+    "d": ("district_id", "district_id"),
+    "k": ("kind_id", "organiser__kind_id"),
+    "p": ("programme_id", "programme_id"),
+    "ek": ("event_kind", "kind"),
+}
+AUDIENCE_KEYS = {
+    "a": ("audience_id", "audiences"),
+    "p": ("programme_id", "programme_id"),
+    "ek": ("event_kind", "kind"),
+}
+
+
+def _figure_key(row: Mapping[str, Any], keys: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    return {field: row[alias] for alias, (field, _path) in keys.items()}
+
+
+def participants_refresh(*, keys: Iterable[str], months: Iterable[datetime.date]) -> None:
+    """Recount the per-person rollups of these people in these months from their check-ins at
+    held events (cancelled registrations and undone check-ins no longer count)."""
+    months = sorted(set(months))
+    if not months:
+        return
+    spans = [_month_span(month) for month in months]
+    within = Q()
+    for start, end in spans:
+        within |= Q(event__starts_at__gte=start, event__starts_at__lt=end)
+    years = sorted({month.year for month in months})
+    keys = sorted(set(keys))
+    for offset in range(0, len(keys), 500):
+        chunk = keys[offset : offset + 500]
+        seen: set[tuple[int, datetime.date, str]] = set()
+        checked_in = (
+            Registration.objects.filter(
+                within, held_q("event__"), participant_key__in=chunk, checked_in_at__isnull=False
             )
-            for row in counted
+            .exclude(status=Registration.Status.CANCELLED)
+            .values_list("participant_key", "event__region_id", "event__starts_at")
+        )
+        for key, region_id, starts_at in checked_in:
+            month = timezone.localtime(starts_at).date().replace(day=1)
+            seen.add((region_id, month, key))
+            seen.add((COUNTRY, month, key))
+        ParticipantMonth.objects.filter(participant_key__in=chunk, month__in=months).delete()
+        ParticipantMonth.objects.bulk_create(
+            ParticipantMonth(scope=scope, month=month, participant_key=key)
+            for scope, month, key in seen
+        )
+        first: dict[tuple[int, int, str], int] = {}
+        for scope, month, key in ParticipantMonth.objects.filter(
+            participant_key__in=chunk,
+            month__gte=datetime.date(years[0], 1, 1),
+            month__lte=datetime.date(years[-1], 12, 1),
+        ).values_list("scope", "month", "participant_key"):
+            if month.year in years:
+                at = (scope, month.year, key)
+                first[at] = min(first.get(at, 12), month.month)
+        ParticipantYear.objects.filter(participant_key__in=chunk, year__in=years).delete()
+        ParticipantYear.objects.bulk_create(
+            ParticipantYear(scope=scope, year=year, participant_key=key, first_month=month)
+            for (scope, year, key), month in first.items()
         )
 
 
-@transaction.atomic
-def event_figures_rebuild() -> int:
-    """Build the whole rollup again from the events; returns its number of rows."""
-    from django.db.models.functions import TruncMonth
+def month_of(field: str) -> Cast:
+    """The first day of the month (Almaty time) of a moment, computed in the database."""
+    return Cast(TruncMonth(field, tzinfo=timezone.get_current_timezone()), DateField())
 
-    from .kpis import HELD
 
+def event_rollup_parts() -> list[kpi.RollupPart]:
+    """The events' rollups as recounts from the events and registrations (``birlik rollups``
+    rebuilds them from these and checks them against these)."""
     zone = timezone.get_current_timezone()
-    counted = (
-        Event.objects.filter(HELD)
-        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
-        .values("month", "region_id", "organiser__kind_id")
-        .annotate(events=Count("id"), participants=Sum("participants_total"))
+    held = Event.objects.filter(held_q()).order_by()
+    sums = {"n_events": Count("id"), "n_participants": Coalesce(Sum("participants_total"), 0)}
+    measures = {"events": "n_events", "participants": "n_participants"}
+    figure_keys = {alias: path for alias, (_field, path) in FIGURE_KEYS.items()}
+    audience_keys = {alias: path for alias, (_field, path) in AUDIENCE_KEYS.items()}
+    base = {"m": month_of("starts_at"), "r": "region_id"}
+
+    def stored(model: Any, columns: dict[str, str], **where: Any) -> Any:
+        rows = model.objects.filter(**where).order_by()
+        return kpi.grouped(rows, {alias: field for field, alias in columns.items()})
+
+    parts = []
+    for label, model, keys, names in (
+        ("EventMonthFigure", EventMonthFigure, {"k": "organiser__kind_id"}, {"kind": "k"}),
+        ("EventFigure", EventFigure, figure_keys, {f: a for a, (f, _p) in FIGURE_KEYS.items()}),
+        (
+            "EventAudienceFigure",
+            EventAudienceFigure,
+            audience_keys,
+            {f: a for a, (f, _p) in AUDIENCE_KEYS.items()},
+        ),
+    ):
+        columns = {"month": "m", "region_id": "r", **names, **measures}
+        parts.append(
+            kpi.RollupPart(
+                label,
+                model,
+                columns,
+                kpi.grouped(held, base | keys).annotate(**sums),
+                stored(model, columns),
+            )
+        )
+    checked_in = (
+        Registration.objects.filter(held_q("event__"), checked_in_at__isnull=False)
+        .exclude(status=Registration.Status.CANCELLED)
         .order_by()
     )
-    EventFiguresBuilt.objects.all().delete()
-    EventMonthFigure.objects.all().delete()
-    rows = EventMonthFigure.objects.bulk_create(
-        (
-            EventMonthFigure(
-                month=timezone.localtime(row["month"], zone).date()
-                if isinstance(row["month"], datetime.datetime)
-                else row["month"],
-                region_id=row["region_id"],
-                kind_id=row["organiser__kind_id"],
-                events=row["events"],
-                participants=row["participants"] or 0,
-            )
-            for row in counted
+    person = {"m": month_of("event__starts_at"), "pk_": "participant_key"}
+    month_columns = {"scope": "s", "month": "m", "participant_key": "pk_"}
+    year_columns = {"scope": "s", "year": "y", "participant_key": "pk_", "first_month": "fm"}
+    in_year = {"y": ExtractYear("event__starts_at", tzinfo=zone), "pk_": "participant_key"}
+    first_month = {"fm": Min(ExtractMonth("event__starts_at", tzinfo=zone))}
+    regions = ParticipantMonth.objects.exclude(scope=COUNTRY).order_by()
+    parts += [
+        kpi.RollupPart(
+            "ParticipantMonth (regions)",
+            ParticipantMonth,
+            month_columns,
+            kpi.grouped(checked_in, {"s": "event__region_id"} | person).distinct(),
+            stored(ParticipantMonth, month_columns, scope__gt=COUNTRY),
         ),
-        batch_size=2000,
-    )
-    EventFiguresBuilt.objects.create()
-    transaction.on_commit(kpi.invalidate)
-    return len(rows)
+        kpi.RollupPart(
+            "ParticipantMonth (country)",
+            ParticipantMonth,
+            month_columns,
+            kpi.grouped(checked_in, {"s": Value(COUNTRY)} | person).distinct(),
+            stored(ParticipantMonth, month_columns, scope=COUNTRY),
+            build=kpi.grouped(
+                regions, {"s": Value(COUNTRY), "m": "month", "pk_": "participant_key"}
+            ).distinct(),
+        ),
+    ]
+    for label, scope, where in (
+        ("regions", F("event__region_id"), {"scope__gt": COUNTRY}),
+        ("country", Value(COUNTRY), {"scope": COUNTRY}),
+    ):
+        parts.append(
+            kpi.RollupPart(
+                f"ParticipantYear ({label})",
+                ParticipantYear,
+                year_columns,
+                kpi.grouped(checked_in, {"s": scope} | in_year).annotate(**first_month),
+                stored(ParticipantYear, year_columns, **where),
+                build=kpi.grouped(
+                    ParticipantMonth.objects.filter(**where).order_by(),
+                    {"s": "scope", "y": ExtractYear("month"), "pk_": "participant_key"},
+                ).annotate(fm=Min(ExtractMonth("month"))),
+            )
+        )
+    return parts
+
+
+def event_figures_rebuild(*, progress: Callable[[str], None] | None = None) -> int:
+    """Build every events rollup again from the events and registrations, in the database
+    (``INSERT … SELECT``); returns the rows of ``EventMonthFigure``."""
+    say = progress or (lambda _line: None)
+    rows = 0
+    with transaction.atomic():
+        # Taken first: a refresh waits for the rebuild, then recounts on top of it.
+        EventFiguresBuilt.objects.all().delete()
+        for model in (
+            EventMonthFigure,
+            EventFigure,
+            EventAudienceFigure,
+            ParticipantMonth,
+            ParticipantYear,
+        ):
+            model.objects.all().delete()  # type: ignore[attr-defined]
+        for part in event_rollup_parts():
+            written = part.rebuild()
+            rows = rows or written
+            say(f"{part.label}: {written} rows")
+        EventFiguresBuilt.objects.create()
+        kpi.invalidate()  # now for this transaction's readers, and again for everyone's
+        transaction.on_commit(kpi.invalidate)
+    return rows
 
 
 # --- Participants ----------------------------------------------------------------------------

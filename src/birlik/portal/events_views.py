@@ -16,7 +16,6 @@ import segno
 from babel.dates import format_date, get_day_names
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from birlik.access.models import User
 from birlik.core import ratelimit
+from birlik.core.listing import keyset_page
 from birlik.core.private_files import private_page
 from birlik.core.templatetags.birlik_format import LOCALES
 from birlik.events import queries
@@ -41,6 +41,9 @@ from . import ical
 from .events_forms import MONTH, CalendarForm, RegistrationForm, month_shown
 
 FEED_LIMIT = 500
+# The calendar's first pages keep ?page=N links (addresses people share); deeper ones go on by
+# cursor.
+CALENDAR_NUMBERED_PAGES = 20
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 CANNOT_CANCEL = gettext_lazy("This registration can no longer be cancelled.")
 
@@ -168,8 +171,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return _calendar_month(request, form)
     filters = form.filters()
     events = queries.calendar_events(**filters)
-    page = Paginator(events, settings.BIRLIK_PAGE_SIZE).get_page(request.GET.get("page"))
     kept = form.understood()
+    # Keyset pages on the start index: page 200 costs what page 1 costs, the count stops at a
+    # thousand; the first pages keep their ?page=N addresses.
+    page = keyset_page(
+        request,
+        events,
+        order=queries.CALENDAR_ORDER,
+        query=urlencode(kept),
+        numbered_pages=CALENDAR_NUMBERED_PAGES,
+    )
     dated = filters["date_from"] is not None or filters["date_to"] is not None
     shown_items = items(page.object_list)
     # The month view keeps the filters; it shows the month the list's period starts in.
@@ -183,7 +194,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "items": shown_items,
             "suggestions": [] if shown_items else _suggestions(form, kept, filters),
             "dated": dated,
-            "query_string": urlencode(kept),
             "list_url": _events_url(kept),
             "month_url": _month_url(chosen, filters["date_from"]),
             "clear_url": reverse("portal:events"),
