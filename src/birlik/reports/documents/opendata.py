@@ -30,6 +30,8 @@ from birlik.core import kpi
 LANGS = ("kk", "ru", "en")
 NATIONAL = "KZ"
 YEARS_PUBLISHED = 5  # the indicators of this year and the four before it (those with data)
+# Rows read from the database at a time by a dataset: what memory holds of it at most.
+CHUNK_SIZE = 2000
 CSV_FORMAT = _(
     "CSV files are UTF-8 without a byte order mark, comma-separated, with a header row; "
     "JSON files are arrays of objects with the same field names."
@@ -170,7 +172,7 @@ def _bodies(_context: Context) -> Iterator[tuple[Any, ...]]:
             "closed_on",
         )
     )
-    yield from qs.iterator(chunk_size=2000)
+    yield from qs.iterator(chunk_size=CHUNK_SIZE)
 
 
 def _events(_context: Context) -> Iterator[tuple[Any, ...]]:
@@ -197,7 +199,7 @@ def _events(_context: Context) -> Iterator[tuple[Any, ...]]:
             "participants_total",
         )
     )
-    for row in qs.iterator(chunk_size=2000):
+    for row in qs.iterator(chunk_size=CHUNK_SIZE):
         languages = ",".join(code for code in str(row[13] or "").split(",") if code)
         yield (*row[:13], languages, *row[14:])
 
@@ -229,9 +231,38 @@ def published_years() -> list[int]:
     return list(range(first, this_year + 1))
 
 
+# Indicators broken down by region whose rows for one region are not their national rows of
+# that region (none known today): computed region by region, as the others without a region.
+COMPUTED_PER_REGION: frozenset[str] = frozenset()
+
+
+def indicator_figures(
+    period: kpi.Period, regions: list[Any]
+) -> Iterator[tuple[Any, kpi.Indicator, list[kpi.Row]]]:
+    """Every public indicator of the period for the country (``None``) and each region, in
+    that order: ``(region, indicator, rows)``, each computed once.
+
+    An indicator broken down by region is computed once for the country; a region's rows are
+    its national rows of that region (the same query, filtered, gives the same rows). The
+    others are computed for each region."""
+    items = kpi.public_indicators()
+    national: dict[str, list[kpi.Row]] = {}
+    for item in items:
+        national[item.key] = item.compute(period, None)
+        yield None, item, national[item.key]
+    for region in regions:
+        for item in items:
+            if "region" in item.dimensions and item.key not in COMPUTED_PER_REGION:
+                rows = [row for row in national[item.key] if row.get("region") == region.iso]
+            else:
+                rows = item.compute(period, region)
+            yield region, item, rows
+
+
 def _indicator_rows(context: Context) -> list[tuple[Any, ...]]:
     """Every indicator for each published year, national and for each region: computed once
-    per generation, in the database, by the indicators' own functions.
+    per generation, in the database, by the indicators' own functions
+    (``indicator_figures``).
 
     Confidential work (mediation, charity) is published as the public dashboard shows it:
     totals and whole regions only, never a finer breakdown of a few cases.
@@ -241,28 +272,25 @@ def _indicator_rows(context: Context) -> list[tuple[Any, ...]]:
     from birlik.geo.models import Region
     from birlik.reports.queries import CONFIDENTIAL_APPS, regroup
 
-    regions: list[Region | None] = [None, *Region.objects.order_by("kato")]
+    regions = list(Region.objects.order_by("kato"))
     rows: list[tuple[Any, ...]] = []
     for year in context.years:
-        period = kpi.Period.year(year)
-        for region in regions:
+        for region, item, computed in indicator_figures(kpi.Period.year(year), regions):
             scope = region.iso if region is not None else NATIONAL
-            for item in kpi.public_indicators():
-                computed = item.compute(period, region)
-                dims = list(item.dimensions)
-                total = kpi.total_of(item, computed)
-                if total is not None:  # averages, shares, overlapping rows: no total row
-                    rows.append((year, scope, item.key, *[""] * (2 * MAX_DIMENSIONS), total))
-                if item.key.split(".", 1)[0] in CONFIDENTIAL_APPS:
-                    if "region" not in dims:
-                        continue
-                    computed = [
-                        {"region": code, "value": value}
-                        for code, value in regroup(computed, "region").items()
-                    ]
-                    dims = ["region"]
-                for row in computed:
-                    rows.append((year, scope, item.key, *_dimension_cells(dims, row), row["value"]))
+            dims = list(item.dimensions)
+            total = kpi.total_of(item, computed)
+            if total is not None:  # averages, shares, overlapping rows: no total row
+                rows.append((year, scope, item.key, *[""] * (2 * MAX_DIMENSIONS), total))
+            if item.key.split(".", 1)[0] in CONFIDENTIAL_APPS:
+                if "region" not in dims:
+                    continue
+                computed = [
+                    {"region": code, "value": value}
+                    for code, value in regroup(computed, "region").items()
+                ]
+                dims = ["region"]
+            for row in computed:
+                rows.append((year, scope, item.key, *_dimension_cells(dims, row), row["value"]))
         context.progress(f"indicators {year}")
     context.indicator_rows = rows
     return rows
@@ -361,7 +389,7 @@ def _survey_estimates(_context: Context) -> Iterator[tuple[Any, ...]]:
         "low",
         "high",
         "caution",
-    ).iterator(chunk_size=2000):
+    ).iterator(chunk_size=CHUNK_SIZE):
         yield (*row[:8], round(row[8], 1), *(_rounded(v) for v in row[9:12]), row[12])
 
 
@@ -390,7 +418,7 @@ def _trust_index(_context: Context) -> Iterator[tuple[Any, ...]]:
         "low",
         "high",
         "n",
-    ).iterator(chunk_size=2000):
+    ).iterator(chunk_size=CHUNK_SIZE):
         scope = NATIONAL if dimension == "all" else category
         yield (slug, year, wave, scope, *(_rounded(v) for v in (value, low, high)), n)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +266,12 @@ def report_file(*, actor: User, run: ReportRun, fmt: str) -> tuple[Path, dict[st
 
 def opendata_generate(*, progress: Callable[[str], None] | None = None) -> OpenDataRelease:
     """Write every dataset (CSV and JSON), the data dictionary and a ZIP of all into a new
-    directory, rename it into place, record the release, and prune older ones."""
+    directory, rename it into place, record the release, and prune older ones.
+
+    Each dataset's rows are read once, in chunks, and written to both files as they come; each
+    file's size and SHA-256 are taken as it is written, and it joins the ZIP (compressed on a
+    second thread, in order) as soon as it is closed. Memory holds a chunk of rows and the
+    indicators' figures, never a whole dataset or file."""
     say = progress or (lambda _message: None)
     started = time.monotonic()
     root = documents_dir() / "open-data"
@@ -276,40 +283,30 @@ def opendata_generate(*, progress: Callable[[str], None] | None = None) -> OpenD
     try:
         context = opendata.Context(years=opendata.published_years(), progress=say)
         files: list[dict[str, Any]] = []
-        for dataset in opendata.DATASETS:
-            csv_path = work / f"{dataset.code}.csv"
-            json_path = work / f"{dataset.code}.json"
-            with (
-                csv_path.open("w", encoding="utf-8", newline="") as csv_file,
-                json_path.open("w", encoding="utf-8") as json_file,
-            ):
-                rows = opendata.write_dataset(dataset, context, csv_file, json_file)
-            for path, fmt in ((csv_path, "csv"), (json_path, "json")):
-                files.append(
-                    {
-                        "name": path.name,
-                        "dataset": dataset.code,
-                        "format": fmt,
-                        "rows": rows,
-                        "size": path.stat().st_size,
-                        "sha256": _sha256(path),
-                    }
-                )
-            say(f"{dataset.code}: {rows} rows")
-        dictionary_path = work / DICTIONARY_NAME
-        dictionary_path.write_text(
-            json.dumps(
-                opendata.dictionary(generated_at=generated_at, years=context.years),
-                ensure_ascii=False,
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
-        files.append(_described(dictionary_path, "dictionary", "json"))
         zip_path = work / ZIP_NAME
-        with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for item in files:
-                archive.write(work / item["name"], arcname=item["name"])
+        with _ZipWriter(zip_path) as archive:
+            for dataset in opendata.DATASETS:
+                csv_path = work / f"{dataset.code}.csv"
+                json_path = work / f"{dataset.code}.json"
+                with (
+                    _HashedText(csv_path, newline="") as csv_file,
+                    _HashedText(json_path) as json_file,
+                ):
+                    rows = opendata.write_dataset(dataset, context, csv_file, json_file)
+                for hashed, fmt in ((csv_file, "csv"), (json_file, "json")):
+                    files.append(hashed.described(dataset.code, fmt, rows))
+                    archive.add(hashed.path)
+                say(f"{dataset.code}: {rows} rows")
+            dictionary_path = work / DICTIONARY_NAME
+            with _HashedText(dictionary_path) as dictionary_file:
+                json.dump(
+                    opendata.dictionary(generated_at=generated_at, years=context.years),
+                    dictionary_file,
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            files.append(dictionary_file.described("dictionary", "json", None))
+            archive.add(dictionary_path)
         files.append(_described(zip_path, "all", "zip"))
         say(f"{ZIP_NAME}: {zip_path.stat().st_size} bytes")
         os.rename(work, root / name)
@@ -325,6 +322,82 @@ def opendata_generate(*, progress: Callable[[str], None] | None = None) -> OpenD
     )
     _prune_releases(root)
     return release
+
+
+class _HashingRaw(io.RawIOBase):
+    """A file opened for writing that keeps the SHA-256 and size of what goes through it."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        self.size += view.nbytes
+        self.handle.write(view)
+        return view.nbytes
+
+    def close(self) -> None:
+        if not self.closed:
+            self.handle.close()
+        super().close()
+
+
+class _HashedText(io.TextIOWrapper):
+    """A UTF-8 text file whose bytes are hashed as they are written (no second read)."""
+
+    def __init__(self, path: Path, *, newline: str | None = None) -> None:
+        self.path = path
+        self.raw_file = _HashingRaw(path)
+        super().__init__(
+            io.BufferedWriter(self.raw_file, buffer_size=1 << 16),
+            encoding="utf-8",
+            newline=newline,
+        )
+
+    def described(self, dataset: str, fmt: str, rows: int | None) -> dict[str, Any]:
+        return {
+            "name": self.path.name,
+            "dataset": dataset,
+            "format": fmt,
+            "rows": rows,
+            "size": self.raw_file.size,
+            "sha256": self.raw_file.digest.hexdigest(),
+        }
+
+
+class _ZipWriter:
+    """The release's ZIP, written on disk as the files are done: each closed file is
+    compressed into it on one worker thread (zlib lets the database work go on meanwhile), in
+    the order given; an error there is raised again here."""
+
+    def __init__(self, path: Path) -> None:
+        self.archive = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opendata-zip")
+        self.pending: list[Future[None]] = []
+
+    def add(self, path: Path) -> None:
+        self.pending.append(self.pool.submit(self.archive.write, path, arcname=path.name))
+
+    def __enter__(self) -> _ZipWriter:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if kind is not None:
+            for item in self.pending:
+                item.cancel()
+        self.pool.shutdown(wait=True)
+        try:
+            for item in self.pending:
+                if not item.cancelled():
+                    item.result()
+        finally:
+            self.archive.close()
 
 
 def _described(path: Path, dataset: str, fmt: str) -> dict[str, Any]:
