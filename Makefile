@@ -7,6 +7,7 @@
 #   make screenshots      docs/screenshots/*.png from a throw-away demo server
 #   make lighthouse       Lighthouse scores of 7 pages on a throw-away demo server (needs npm)
 #   make bench            the benchmarks in bench/
+#   make bench-scale      ten times the national year, every page cold and warm, the drill
 #   make clean            remove the virtualenv and caches
 
 SHELL := /bin/bash
@@ -29,10 +30,10 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 	   command -v $$p; break; fi; done)
 
 .PHONY: help demo test pytest system lint format messages compilemessages screenshots \
-	lighthouse bench clean install install-test check-migrations
+	lighthouse bench bench-scale clean install install-test check-migrations
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+	@sed -n '2,11s/^# \{0,1\}//p' Makefile
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -129,12 +130,19 @@ lighthouse: $(STAMP_RUN) system
 	scripts/lighthouse.sh $(ARGS)
 
 # Runs `python -m bench` when bench/ has a __main__.py, else each bench/*.py with defaults
-# (one alone: .venv/bin/python bench/NAME.py --help).
+# (one alone: .venv/bin/python bench/NAME.py --help), except the long runs that have their own
+# target or need the peer: scale*.py (make bench-scale), drill.py, inbox_peer.py.
 bench: $(STAMP_TEST)
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench $(ARGS); exit 0; fi; \
 	found=0; for f in bench/[!_]*.py; do \
-		[ -e "$$f" ] || continue; found=1; echo "== $$f"; $(BIN)/python "$$f"; done; \
+		[ -e "$$f" ] || continue; \
+		case "$$f" in bench/scale*.py|bench/drill.py|bench/inbox_peer.py) continue;; esac; found=1; echo "== $$f"; $(BIN)/python "$$f"; done; \
 	if [ $$found = 0 ]; then echo "No benchmarks found in bench/." >&2; exit 1; fi
+
+# The 10× national data set on PostgreSQL, every page cold and warm with its queries against
+# /health/, then the fault drill (bench/README.md); ARGS="--factor 1 --db sqlite" for SQLite.
+bench-scale: $(STAMP_TEST)
+	$(BIN)/python bench/scale.py all $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache build dist src/*.egg-info
