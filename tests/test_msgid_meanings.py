@@ -41,6 +41,10 @@ AMBIGUOUS = frozenset(
 # here, or given a context.
 REVIEWED_UNIVERSAL = frozenset(
     {
+        # issue 19: the pager of every long list (keyset pages and numbered ones)
+        "First page",
+        "Next page",
+        "Previous page",
         # issue 18: the Assembly's line of work, named alike in its app and the site's footer
         "People's diplomacy",
         # issue 17 (ideas, youth, volunteers, programmes): the same meaning on every screen

@@ -310,3 +310,19 @@ def test_the_count_says_more_than_a_thousand_rather_than_counting_every_appeal(n
         assert "More than 1,000 appeals" in page
         exact = client.get(inbox(), {"queue": "all", "kind": "complaint"}).content.decode()
         assert "0 appeals" in exact
+
+
+def test_paper_registration_is_chosen_inline_for_one_body_and_on_its_own_page_for_many(
+    network, login
+):
+    """A user working for one body picks it on the inbox; a coordinator with hundreds of bodies
+    follows a link to the page that chooses (the inbox never renders hundreds of options)."""
+    choose = reverse("appeals:register_choose")
+    house = login(network.users["staff_pavlodar_house"]).get(inbox()).content.decode()
+    assert 'id="register_body"' in house
+    assert "House of Friendship of Pavlodar Region</option>" in house
+    coordinator = login(network.users["coordinator_pavlodar"]).get(inbox()).content.decode()
+    assert 'id="register_body"' not in coordinator
+    assert f'<a href="{choose}">Register an appeal</a>' in coordinator
+    analyst_like = login(network.users["coordinator_almaty"]).get(choose)
+    assert analyst_like.status_code == 200

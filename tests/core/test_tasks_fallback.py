@@ -5,6 +5,7 @@ import socket
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django_tasks_db.models import DBTaskResult
 
 from birlik.core.tasks import FALLBACK_BACKEND_NAME, FallbackRQBackend, fallback_jobs_move
@@ -68,7 +69,10 @@ def test_the_worker_moves_kept_jobs_to_redis_when_it_answers(db, settings):
         client.flushdb()
 
 
-@pytest.mark.skipif(not redis_answers(REDIS_TEST_URL), reason="needs a Redis server")
+@pytest.mark.skipif(
+    not redis_answers(REDIS_TEST_URL) or "django_rq" not in django_settings.INSTALLED_APPS,
+    reason="needs a Redis server and the RQ task backend (the PostgreSQL + Redis stage)",
+)
 def test_birlik_worker_runs_the_platforms_jobs_from_redis(transactional_db, settings, monkeypatch):
     """`birlik worker` over RQ runs a queued job to its end (here: a notice is sent)."""
     from django.core import mail

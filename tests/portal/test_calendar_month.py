@@ -9,7 +9,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
@@ -165,8 +164,12 @@ def test_counts_on_the_month_are_grouped_with_a_no_break_space(client, network, 
 
 
 def test_the_count_of_the_list_is_grouped_with_a_no_break_space(client, network, monkeypatch):
+    from birlik.core import listing
+
     make_event(network, title_en="One of many")
-    monkeypatch.setattr(Paginator, "count", 12_345)
+    monkeypatch.setattr(
+        listing, "bounded_count", lambda items, limit=None: listing.BoundedCount(12_345, False)
+    )
 
     page = html.unescape(main(client.get("/kk/events/")))
 

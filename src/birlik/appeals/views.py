@@ -150,6 +150,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows: list[Any] = page.object_list  # each row gets its term in words
         for appeal in rows:
             appeal.redirect_term = _redirect_term(appeal, today)
+    register_ids = list(forms.staff_bodies(request.user).values_list("pk", flat=True)[:2])
+    registers_any, registers_for_one = bool(register_ids), len(register_ids) == 1
     return render(
         request,
         "appeals/inbox.html",
@@ -168,7 +170,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 }
             ),
             "invalid": bool(form.errors),
-            "choose_form": forms.ChooseBodyForm(user=request.user, auto_id="register_%s"),
+            # One body: chosen on the inbox itself; several: on their own page (a list of
+            # hundreds of options would cost every inbox page its rendering).
+            "choose_form": (
+                forms.ChooseBodyForm(user=request.user, auto_id="register_%s")
+                if registers_for_one
+                else None
+            ),
+            "register_elsewhere": not registers_for_one and registers_any,
         },
     )
 

@@ -2,11 +2,12 @@
 and receipt numbers.
 
 One counter per (scope, year) in ``core.Sequence``. ``next_number`` must run inside the caller's
-transaction (the one that stores the numbered record): it locks the counter row
-(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time anyway), adds one and
-returns the new value. The lock is held until the caller's transaction ends, so concurrent
-registrations get consecutive numbers and no repeat; a transaction that rolls back also rolls
-back its increment, so the number is given to the next registration and no gap appears.
+transaction (the one that stores the numbered record): one ``INSERT … ON CONFLICT DO UPDATE …
+RETURNING`` adds one to the counter row and returns the new value (PostgreSQL locks the row;
+SQLite has one writer at a time anyway). The lock is held until the caller's transaction ends,
+so concurrent registrations get consecutive numbers and no repeat; a transaction that rolls
+back also rolls back its increment, so the number is given to the next registration and no gap
+appears.
 
 Each app names its scopes and formats its own numbers::
 
@@ -20,7 +21,6 @@ Each app names its scopes and formats its own numbers::
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 
 from birlik.core.models import Sequence
 
@@ -39,12 +39,19 @@ def next_number(scope: str, year: int, *, using: str | None = None) -> int:
         raise transaction.TransactionManagementError(
             "next_number() must run inside the transaction that stores the number."
         )
-    rows = Sequence.objects.using(using) if using else Sequence.objects
-    # get_or_create retries the locked read when a concurrent first allocation wins the insert.
-    rows.select_for_update(of=("self",)).get_or_create(scope=scope, year=year)
-    # The increment is one UPDATE: it serialises writers on SQLite too.
-    rows.filter(scope=scope, year=year).update(last=F("last") + 1)
-    return int(rows.filter(scope=scope, year=year).values_list("last", flat=True).get())
+    connection = transaction.get_connection(using)
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    # One statement (PostgreSQL and SQLite ≥ 3.35): the first allocation inserts 1, later ones
+    # add one to the row, which stays locked (PostgreSQL) or written (SQLite: one writer at a
+    # time) until the caller's transaction ends.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - the table's own name
+            f"ON CONFLICT (scope, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [scope, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def last_numbers(scope: str) -> dict[int, int]:

@@ -115,7 +115,7 @@ def fallback_jobs_move(*, batch: int = 100) -> int:
     moved = 0
     while True:
         with transaction.atomic():
-            rows = list(waiting.select_for_update(skip_locked=True)[:batch])
+            rows = list(waiting.select_for_update(skip_locked=True, of=("self",))[:batch])
             if not rows:
                 return moved
             for row in rows:

@@ -388,30 +388,13 @@ def monthly_cube(
     return result
 
 
-def _whole_months(period: Period) -> tuple[list[datetime.date], list[Period]]:
-    """The calendar months the period covers whole, and the pieces of months it cuts."""
-    whole: list[datetime.date] = []
-    pieces: list[Period] = []
-    day = period.start
-    while day <= period.end:
-        first = day.replace(day=1)
-        following = (first + datetime.timedelta(days=32)).replace(day=1)
-        last = following - datetime.timedelta(days=1)
-        if day == first and period.end >= last:
-            whole.append(first)
-        else:
-            pieces.append(Period(day, min(period.end, last)))
-        day = following
-    return whole, pieces
-
-
 def _from_rollup(period: Period, region: Region | None) -> dict[str, list[Row]]:
     """Whole months from the rollup ``EventMonthFigure``, cut months counted from the events."""
     from birlik.registry.models import OrganisationKind
 
     from .models import EventMonthFigure
 
-    whole, pieces = _whole_months(period)
+    whole, pieces = whole_months(period)
     regions = dict(Region.objects.values_list("pk", "iso"))
     kinds = dict(OrganisationKind.objects.values_list("pk", "code"))
     result: dict[str, list[Row]] = {"events": [], "participants": []}
