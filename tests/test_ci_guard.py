@@ -32,8 +32,15 @@ def test_jobs_and_cache_use_redis_exactly_when_redis_url_is_set():
     backend = settings.TASKS["default"]["BACKEND"]
     cache_backend = settings.CACHES["default"]["BACKEND"]
     if REDIS_URL:
-        assert backend == "django_tasks_rq.RQBackend"
-        assert cache_backend == "django.core.cache.backends.redis.RedisCache"
+        from django.core.cache.backends.redis import RedisCache
+        from django.utils.module_loading import import_string
+        from django_tasks_rq.backend import RQBackend
+
+        # Birlik's own kinds, which outlive a Redis outage (core.tasks, core.cache).
+        assert backend == "birlik.core.tasks.FallbackRQBackend"
+        assert issubclass(import_string(backend), RQBackend)
+        assert cache_backend == "birlik.core.cache.FailSafeRedisCache"
+        assert issubclass(import_string(cache_backend), RedisCache)
     else:
         assert backend == "django_tasks_db.DatabaseBackend"
         assert cache_backend == "django.core.cache.backends.db.DatabaseCache"

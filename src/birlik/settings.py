@@ -349,6 +349,10 @@ SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "").strip()
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "").strip()
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
 TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").strip()
+# A worker claims a notice for this long before it calls the channel; a worker that died
+# mid-send leaves its claim to run out, then the notice is sent again. Keep it above every
+# channel's time-out (e-mail 20 s, HTTP 10 s), or a slow send may be taken over and repeated.
+NOTIFY_CLAIM_SECONDS = int(os.environ.get("NOTIFY_CLAIM_SECONDS", "120"))
 
 # --- Events --------------------------------------------------------------------------------
 # An event report is late when it comes more than this many days after the event ended.

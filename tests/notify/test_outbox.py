@@ -90,3 +90,27 @@ def test_delivery_job_sends_due_notices_through_the_queue(
         queue("b", channel="sms", recipient="+77010000002")
     assert Notice.objects.filter(status="sent").count() == 2
     assert notices_deliver.call() == 0
+
+
+def test_one_delivery_job_per_transaction_and_none_lost_with_a_rolled_back_savepoint(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from birlik.notify import services
+
+    kicks: list[int] = []
+    monkeypatch.setattr(services, "_kick", lambda: kicks.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        queue("a")
+        queue("b", channel="sms", recipient="+77010000002")
+        queue("c", recipient="b@example.kz")
+    assert kicks == [1]  # three notices, one job: it delivers every due notice
+    kicks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue("d")  # its kick waits inside the savepoint …
+            raise RuntimeError("this part failed")
+        queue("e")  # … so this notice, outside it, registers its own
+    assert kicks == [1]
+    assert sorted(
+        Notice.objects.filter(status="pending").values_list("idempotency_key", flat=True)
+    ) == ["a", "b", "c", "e"]

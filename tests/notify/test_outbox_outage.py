@@ -13,7 +13,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from birlik.notify import channels
 from birlik.notify.models import Notice
-from birlik.notify.services import CLAIM_LEASE, notice_deliver, notice_queue, outbox_sweep
+from birlik.notify.services import claim_lease, notice_deliver, notice_queue, outbox_sweep
 from birlik.notify.tasks import notices_deliver
 
 
@@ -81,7 +81,7 @@ def test_a_notice_whose_worker_died_mid_send_is_not_sent_again_while_its_claim_l
     assert notice_deliver(notice_id=notice.pk).status == Notice.Status.SENDING
     assert mail.outbox == []
     # … until the claim runs out; then it is sent, once.
-    with freeze_time(timezone.now() + CLAIM_LEASE + datetime.timedelta(seconds=1)):
+    with freeze_time(timezone.now() + claim_lease() + datetime.timedelta(seconds=1)):
         notices_deliver.call()
         notices_deliver.call()
     notice.refresh_from_db()
@@ -110,3 +110,13 @@ def test_a_send_is_recorded_once_the_database_answers_again(transactional_db, mo
     # Sent once, and nothing left for another worker to send again.
     assert notice_deliver(notice_id=notice.pk).status == Notice.Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_a_claim_shorter_than_a_channel_time_out_is_warned_about(settings):
+    from birlik.core.checks import notify_claim_check
+
+    assert notify_claim_check() == []
+    settings.NOTIFY_CLAIM_SECONDS = 15
+    assert [message.id for message in notify_claim_check()] == ["birlik.W021"]
+    settings.NOTIFY_CLAIM_SECONDS = 30
+    assert notify_claim_check() == []

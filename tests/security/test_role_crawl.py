@@ -44,6 +44,10 @@ ROLES = (
     "head_charity_almaty",
     "expert_council",
 )
+# On PostgreSQL (the second CI stage) the URL matrix loads every view as every role again; the
+# crawl, which follows links and forms too, runs there for these roles only: the ones whose
+# pages differ the most (nothing, everything, a region, one body, read-only roles).
+ROLES_ON_POSTGRESQL = ("anonymous", "admin", "coordinator_pavlodar", "staff_house", "auditor")
 # Never followed: they end the session or only take POSTs anyway.
 SKIPPED = re.compile(r"/account/logout/|/static/|/media/|^/api/v1/docs")
 TRACEBACK = ("Traceback (most recent call last)", "Exception Value:", "Request Method:")
@@ -265,8 +269,12 @@ def crawl(client: Client, seeds: list[str], limit: int) -> tuple[list[str], int]
 
 @pytest.mark.parametrize("role", ROLES)
 def test_crawl_finds_no_server_error(demo, db, role):
+    from django.db import connection
+
     from birlik.access.models import User
 
+    if connection.vendor != "sqlite" and role not in ROLES_ON_POSTGRESQL:
+        pytest.skip("crawled as this role in the SQLite stage; the URL matrix covers it here")
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(User.objects.get(username=role))

@@ -116,3 +116,20 @@ def sqlite_search_check(app_configs: Any = None, **kwargs: Any) -> list[checks.C
             id="birlik.W020",
         )
     ]
+
+
+@checks.register()
+def notify_claim_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A notice's claim (``NOTIFY_CLAIM_SECONDS``) must outlast the slowest channel's time-out,
+    or a second worker takes over a slow send and the citizen gets the message twice."""
+    slowest = max(20, int(getattr(settings, "EMAIL_TIMEOUT", 0) or 0))
+    if slowest < settings.NOTIFY_CLAIM_SECONDS:
+        return []
+    return [
+        checks.Warning(
+            f"NOTIFY_CLAIM_SECONDS is {settings.NOTIFY_CLAIM_SECONDS}, not more than the "
+            f"slowest channel's time-out ({slowest} s): a slow send may be repeated.",
+            hint="Set NOTIFY_CLAIM_SECONDS to 120 (the default) or more than the time-out.",
+            id="birlik.W021",
+        )
+    ]

@@ -6,6 +6,7 @@ import datetime
 import logging
 import time
 
+from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,8 +45,32 @@ def notice_queue(
             )
     except IntegrityError:
         return Notice.objects.filter(idempotency_key=key[:200]).first()
-    transaction.on_commit(_kick)
+    _kick_on_commit()
     return notice
+
+
+class _KickOnCommit:
+    """The on-commit callback of one transaction's delivery job; knows whether it has run."""
+
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _kick()
+
+
+def _kick_on_commit() -> None:
+    """One delivery job per transaction, however many notices it writes (a public appeal
+    writes the receipt by e-mail and SMS, and the staff's notices): the job delivers every due
+    notice. Skipped only when a kick that has not run yet waits at this savepoint or an outer
+    one, so a rolled-back savepoint never takes with it the kick of a notice that stays."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        for savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _KickOnCommit) and not callback.ran and savepoints <= current:
+                return
+    transaction.on_commit(_KickOnCommit())
 
 
 def _kick() -> None:
@@ -79,10 +104,13 @@ def _send(notice: Notice) -> None:
         channels.send_sms(to=notice.recipient, text=notice.body, key=notice.idempotency_key)
 
 
-# A notice being sent is claimed for this long: more than any channel's time-out (SMTP 20 s,
-# HTTP 10 s), so a slow send is never taken over; a worker that died mid-send leaves its claim
-# to run out, and the notice is sent again (see notice_deliver).
-CLAIM_LEASE = datetime.timedelta(minutes=2)
+def claim_lease() -> datetime.timedelta:
+    """How long a notice being sent stays claimed (``NOTIFY_CLAIM_SECONDS``): more than any
+    channel's time-out, so a slow send is never taken over; a worker that died mid-send leaves
+    its claim to run out, and the notice is sent again (see notice_deliver)."""
+    return datetime.timedelta(seconds=settings.NOTIFY_CLAIM_SECONDS)
+
+
 # How long a worker that sent a notice keeps trying to record it while the database is down.
 RECORD_PATIENCE_S = 300.0
 
@@ -100,7 +128,9 @@ def notice_deliver(*, notice_id: int) -> Notice:
         status__in=(Notice.Status.PENDING, Notice.Status.SENDING),
         next_attempt_at__lte=now,
     ).update(
-        status=Notice.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE
+        status=Notice.Status.SENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + claim_lease(),
     )
     notice = Notice.objects.get(pk=notice_id)
     if not claimed:
@@ -185,5 +215,5 @@ def notice_retry(*, notice: Notice) -> Notice:
     notice.status = Notice.Status.PENDING
     notice.next_attempt_at = timezone.now()
     notice.save(update_fields=["status", "next_attempt_at"])
-    transaction.on_commit(_kick)
+    _kick_on_commit()
     return notice
