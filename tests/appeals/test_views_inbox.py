@@ -8,13 +8,16 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from freezegun import freeze_time
 
 from birlik.appeals.models import Appeal
+from birlik.appeals.policies import appeal_scope
 
+from ..factories import OrganisationFactory, kind
 from .helpers import APPLICANT, TEXT, register
 
 
@@ -50,6 +53,23 @@ def test_the_inbox_shows_only_appeals_in_the_users_scope(network, login):
     response = login(network.users["coordinator_almaty"]).get(inbox())
     assert numbers(response) == {almaty.number}
     assert pavlodar.number not in response.content.decode()
+
+
+def test_the_national_administrator_is_not_filtered_by_body_but_a_second_tree_still_is(
+    network, login
+):
+    pavlodar = register(network.pavlodar_house)
+    almaty = register(network.almaty_house)
+    admin = network.users["admin"]
+    assert appeal_scope(admin) == Q()  # the whole tree: the inbox walks its index unfiltered
+    assert numbers(login(admin).get(inbox())) == {pavlodar.number, almaty.number}
+    # Bodies under another root are outside the administrator's subtree: the filter is back.
+    other_root = OrganisationFactory(kind=kind("secretariat"), name_en="Another network")
+    stray = register(other_root)
+    assert appeal_scope(admin) != Q()
+    assert numbers(login(admin).get(inbox())) == {pavlodar.number, almaty.number}
+    assert stray.number not in numbers(login(admin).get(inbox()))
+    assert appeal_scope(network.users["coordinator_almaty"]) != Q()
 
 
 def test_the_analyst_is_refused_the_inbox(network, login):

@@ -14,11 +14,13 @@ from birlik.core import kpi
 from birlik.events import kpis as event_kpis
 from birlik.events import services
 from birlik.events.models import (
+    COUNTRY,
     Audience,
     Event,
     EventFiguresBuilt,
     EventReport,
     ParticipantMonth,
+    ParticipantYearCount,
     Programme,
     Registration,
 )
@@ -172,6 +174,13 @@ def test_unique_participants_follow_check_ins_cancellations_reports_and_moves(
         services.event_report_submit(actor=actor, event=spring, held=False)
     assert unique() == 1
     assert not ParticipantMonth.objects.filter(scope=spring.region_id).exists()
+    # The year's people are counted by the month they were first seen: a sum of a few rows.
+    assert list(
+        ParticipantYearCount.objects.filter(scope=COUNTRY, year=2025).values_list(
+            "first_month", "people"
+        )
+    ) == [(3, 1)]
+    assert all(part.differences() == 0 for part in services.event_rollup_parts())
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
+    whole_tree,
 )
 
 
@@ -90,7 +91,10 @@ def appeal_scope(user: Any) -> Q:
     inbox can walk its (status, effective_due) index in order and stop at the page."""
     from birlik.registry.models import Organisation
 
-    bodies = Organisation.objects.filter(prefix_q("path", roots(user, PERSONAL_DATA_ROLES)))
+    paths = roots(user, PERSONAL_DATA_ROLES)
+    if whole_tree(paths):
+        return Q()
+    bodies = Organisation.objects.filter(prefix_q("path", paths))
     return Q(organisation__in=bodies.values("pk"))
 
 

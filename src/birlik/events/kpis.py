@@ -267,11 +267,11 @@ def _checked_in_keys(period: Period, region: Region | None) -> QuerySet[Any]:
 
 def unique_participants(period: Period, region: Region | None = None) -> int:
     """Different people checked in at events held in the period (and region). From the
-    per-person rollups once built: a period of whole months from January of one year is a count
-    of ``ParticipantYear`` rows on their index, one month a count of ``ParticipantMonth`` rows;
+    per-person rollups once built: a period of whole months from January of one year is a sum of
+    at most twelve ``ParticipantYearCount`` rows, one month a count of ``ParticipantMonth`` rows;
     other periods count the different people of their months' rows, with the check-ins of the
     months they cut."""
-    from .models import COUNTRY, ParticipantMonth, ParticipantYear
+    from .models import COUNTRY, ParticipantMonth, ParticipantYearCount
 
     if not rollup_built():
         return _checked_in_keys(period, region).distinct().count()
@@ -280,9 +280,10 @@ def unique_participants(period: Period, region: Region | None = None) -> int:
     if whole and not pieces:
         first, last = whole[0], whole[-1]
         if first.month == 1 and first.year == last.year:
-            return ParticipantYear.objects.filter(
+            people = ParticipantYearCount.objects.filter(
                 scope=scope, year=first.year, first_month__lte=last.month
-            ).count()
+            ).aggregate(people=Sum("people"))["people"]
+            return int(people or 0)
         if len(whole) == 1:
             return ParticipantMonth.objects.filter(scope=scope, month=first).count()
     parts: list[QuerySet[Any]] = [_checked_in_keys(piece, region).order_by() for piece in pieces]

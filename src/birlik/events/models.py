@@ -730,3 +730,24 @@ class ParticipantYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.scope} {self.participant_key[:8]}: {self.first_month}"
+
+
+class ParticipantYearCount(models.Model):
+    """The people of ``ParticipantYear`` counted by scope, year and first month: the different
+    people of a year up to a month are the sum of at most twelve rows, however many people
+    the country has. Kept with ``ParticipantYear`` in the same transaction."""
+
+    scope = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    first_month = models.PositiveSmallIntegerField()
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "year", "first_month"], name="participant_year_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.first_month:02d} {self.scope}: {self.people}"

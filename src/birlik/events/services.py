@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ from .models import (
     HistoricalFigure,
     ParticipantMonth,
     ParticipantYear,
+    ParticipantYearCount,
     Programme,
     Registration,
 )
@@ -225,11 +227,26 @@ def participants_refresh(*, keys: Iterable[str], months: Iterable[datetime.date]
             if month.year in years:
                 at = (scope, month.year, key)
                 first[at] = min(first.get(at, 12), month.month)
-        ParticipantYear.objects.filter(participant_key__in=chunk, year__in=years).delete()
+        before = ParticipantYear.objects.filter(participant_key__in=chunk, year__in=years)
+        counted = Counter(before.values_list("scope", "year", "first_month"))
+        before.delete()
         ParticipantYear.objects.bulk_create(
             ParticipantYear(scope=scope, year=year, participant_key=key, first_month=month)
             for (scope, year, key), month in first.items()
         )
+        counted.subtract((scope, year, month) for (scope, year, _key), month in first.items())
+        _participant_counts_move({at: -change for at, change in counted.items() if change})
+
+
+def _participant_counts_move(changes: Mapping[tuple[int, int, int], int]) -> None:
+    """Add ``changes`` (scope, year, first month → people) to ``ParticipantYearCount``; rows
+    that fall to no one go. Callers hold the rollups' lock (``EventFiguresBuilt``)."""
+    for (scope, year, month), change in changes.items():
+        at = {"scope": scope, "year": year, "first_month": month}
+        if not ParticipantYearCount.objects.filter(**at).update(people=F("people") + change):
+            ParticipantYearCount.objects.create(**at, people=change)
+    if any(change < 0 for change in changes.values()):
+        ParticipantYearCount.objects.filter(people=0).delete()
 
 
 def month_of(field: str) -> Cast:
@@ -320,6 +337,21 @@ def event_rollup_parts() -> list[kpi.RollupPart]:
                 ).annotate(fm=Min(ExtractMonth("month"))),
             )
         )
+    parts.append(
+        kpi.RollupPart(
+            "ParticipantYearCount",
+            ParticipantYearCount,
+            {"scope": "s", "year": "y", "first_month": "fm", "people": "n"},
+            kpi.grouped(
+                ParticipantYear.objects.order_by(),
+                {"s": "scope", "y": "year", "fm": "first_month"},
+            ).annotate(n=Count("id")),
+            kpi.grouped(
+                ParticipantYearCount.objects.order_by(),
+                {"s": "scope", "y": "year", "fm": "first_month", "n": "people"},
+            ),
+        )
+    )
     return parts
 
 
@@ -337,6 +369,7 @@ def event_figures_rebuild(*, progress: Callable[[str], None] | None = None) -> i
             EventAudienceFigure,
             ParticipantMonth,
             ParticipantYear,
+            ParticipantYearCount,
         ):
             model.objects.all().delete()  # type: ignore[attr-defined]
         for part in event_rollup_parts():
