@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import shutil
@@ -25,7 +24,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -149,49 +147,6 @@ def inspect() -> int:
     return 0
 
 
-def load(port: int, path: str, headers: dict[str, str], requests: int, concurrency: int) -> Any:
-    """``requests`` GETs with ``headers`` from ``concurrency`` keep-alive clients."""
-    result = common.Load()
-    lock = threading.Lock()
-    tickets = iter(range(requests))
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        own: list[float] = []
-        errors: list[str] = []
-        try:
-            while True:
-                with lock:
-                    if next(tickets, None) is None:
-                        break
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Accept-Encoding": "identity", **headers})
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as error:
-                    errors.append(f"{type(error).__name__}: {error}")
-                    conn.close()
-                    continue
-                own.append((time.perf_counter() - started) * 1000)
-                if response.status != 200:
-                    errors.append(f"HTTP {response.status} {response.reason}")
-        finally:
-            conn.close()
-            with lock:
-                result.latencies_ms.extend(own)
-                result.errors.extend(errors)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.elapsed_s = time.perf_counter() - started
-    return result
-
-
 def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
     label = common.DB_LABELS[db]
     data_dir = tempfile.mkdtemp(prefix=f"birlik-api-{db}-")
@@ -228,11 +183,14 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
             everything += [(name, inspected["endpoints"][name]) for name, _p, _t in ENDPOINTS]
             for _name, spec in everything:  # warm the workers
                 headers = auth if spec["token"] else {"Accept-Language": "kk"}
-                load(running.port, spec["path"], headers, 4 * args.concurrency, args.concurrency)
+                common.load(
+                    running.port, spec["path"], 4 * args.concurrency, args.concurrency,
+                    headers=headers,
+                )  # fmt: skip
             for name, spec in everything:
                 headers = auth if spec["token"] else {"Accept-Language": "kk"}
-                measured = load(
-                    running.port, spec["path"], headers, args.requests, args.concurrency
+                measured = common.load(
+                    running.port, spec["path"], args.requests, args.concurrency, headers=headers
                 )
                 latencies = measured.latencies_ms
                 rows.append(

@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,25 +76,38 @@ class Load:
     other_cpu_s: float = 0.0  # CPU time of every other process on the machine meanwhile
 
 
-def load(port: int, path: str, requests: int, concurrency: int) -> Load:
-    """``requests`` GETs of ``path`` from ``concurrency`` threads, each on one keep-alive link."""
+def load(
+    port: int,
+    path: str,
+    requests: int,
+    concurrency: int,
+    *,
+    headers: Mapping[str, str] | None = None,
+    seconds: float | None = None,
+) -> Load:
+    """``requests`` GETs of ``path`` from ``concurrency`` threads, each on one keep-alive link,
+    with ``headers`` (a session cookie, an API token), stopping after ``seconds`` if given."""
     result = Load()
     lock = threading.Lock()
     tickets = iter(range(requests))
+    deadline = None if seconds is None else time.monotonic() + seconds
+    sent = {"Accept-Encoding": "identity", **(headers or {})}
 
     def take() -> bool:
         with lock:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
             return next(tickets, None) is not None
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         own: list[float] = []
         errors: list[str] = []
         try:
             while take():
                 started = time.perf_counter()
                 try:
-                    conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+                    conn.request("GET", path, headers=sent)
                     response = conn.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException) as error:

@@ -15,10 +15,8 @@ redirect.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import re
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,6 +36,7 @@ COORDINATOR = "coordinator_pavlodar"
 ADMIN = "admin"
 WARM_SECONDS = 20.0  # a page's warm load stops after this long (slow pages: fewer samples)
 COLD_SECONDS = 15.0
+DEEP_PAGE = 50  # lists with a next page are measured on this page as well
 
 
 @dataclass
@@ -144,6 +143,9 @@ def discover(client_for: dict[str, Any]) -> tuple[list[Page], dict[str, str]]:
         pages.append(Page(key=key, path=path, user=user, kind=kind))
         seen_keys.add(key)
         html = response.content.decode(errors="replace")
+        if 'rel="next"' in html:  # a list of many pages: its 50th page too (keyset or OFFSET)
+            deep = f"{path}{'&' if '?' in path else '?'}page={DEEP_PAGE}"
+            pages.append(Page(key=key, path=deep, user=user, kind=kind))
         for href in HREF.findall(html):
             link = href.split("?")[0]
             try:
@@ -212,56 +214,6 @@ def count_queries(pages: list[Page], client_for: dict[str, Any]) -> None:
 # --- HTTP ---------------------------------------------------------------------------------------
 
 
-def load(
-    port: int,
-    path: str,
-    requests: int,
-    concurrency: int,
-    headers: dict[str, str],
-    seconds: float,
-) -> tuple[list[float], list[str]]:
-    """``requests`` GETs from ``concurrency`` keep-alive threads with ``headers`` (a session
-    cookie), stopping after ``seconds``. pages_bench.load sends no cookie, hence this one."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    tickets = iter(range(requests))
-    deadline = time.monotonic() + seconds
-
-    def take() -> bool:
-        with lock:
-            return time.monotonic() < deadline and next(tickets, None) is not None
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        try:
-            while take():
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Accept-Encoding": "identity", **headers})
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as error:
-                    with lock:
-                        errors.append(f"{type(error).__name__}: {error}")
-                    conn.close()
-                    continue
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    if response.status != 200:
-                        errors.append(f"HTTP {response.status}")
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors
-
-
 def measure_http(
     pages: list[Page], health: Page, port: int, args: argparse.Namespace, cookies: dict[str, str]
 ) -> None:
@@ -270,19 +222,24 @@ def measure_http(
     for page in [health, *pages]:
         headers = {"Cookie": cookies[page.user]} if page.user else {}
         print(f"  {page.user or 'anonymous':<21} {page.path}", flush=True)
-        load(port, page.path, 2 * args.concurrency, args.concurrency, headers, WARM_SECONDS)
-        page.warm, errors = load(
-            port, page.path, args.requests, args.concurrency, headers, WARM_SECONDS
-        )
-        page.errors.extend(errors)
+        common.load(
+            port, page.path, 2 * args.concurrency, args.concurrency, headers=headers,
+            seconds=WARM_SECONDS,
+        )  # fmt: skip
+        warm = common.load(
+            port, page.path, args.requests, args.concurrency, headers=headers,
+            seconds=WARM_SECONDS,
+        )  # fmt: skip
+        page.warm = warm.latencies_ms
+        page.errors.extend(warm.errors)
         deadline = time.monotonic() + COLD_SECONDS
         for _ in range(args.cold):
             if time.monotonic() > deadline:
                 break
             cache.clear()
-            latencies, errors = load(port, page.path, 1, 1, headers, COLD_SECONDS)
-            page.cold.extend(latencies)
-            page.errors.extend(errors)
+            cold = common.load(port, page.path, 1, 1, headers=headers, seconds=COLD_SECONDS)
+            page.cold.extend(cold.latencies_ms)
+            page.errors.extend(cold.errors)
 
 
 def run(args: argparse.Namespace, env: dict[str, str]) -> int:

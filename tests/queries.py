@@ -23,8 +23,11 @@ SAVEPOINT = re.compile(r'^SAVEPOINT "?(?P<name>\w+)"?')
 
 
 def cache_table() -> str:
+    from django.core.cache.backends.db import DatabaseCache
+    from django.utils.module_loading import import_string
+
     cache = settings.CACHES["default"]
-    if cache["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+    if not issubclass(import_string(cache["BACKEND"]), DatabaseCache):
         return ""
     return str(cache["LOCATION"])
 

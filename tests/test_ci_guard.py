@@ -43,7 +43,7 @@ def test_jobs_and_cache_use_redis_exactly_when_redis_url_is_set():
         assert issubclass(import_string(cache_backend), RedisCache)
     else:
         assert backend == "django_tasks_db.DatabaseBackend"
-        assert cache_backend == "django.core.cache.backends.db.DatabaseCache"
+        assert cache_backend == "birlik.core.cache.SharedTableCache"
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (the second stage of .ci/run)")

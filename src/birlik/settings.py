@@ -202,7 +202,7 @@ else:
     # memory, which lets two processes of `birlik demo` show different figures.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "birlik.core.cache.SharedTableCache",
             "LOCATION": "birlik_cache",
             "KEY_PREFIX": "birlik",
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},

@@ -53,8 +53,13 @@ def new_url() -> str:
 
 
 def test_a_browser_submission_is_numbered_audited_and_its_receipts_wait_in_the_outbox(
-    client, network, django_capture_on_commit_callbacks
+    client, network, django_capture_on_commit_callbacks, settings
 ):
+    # Jobs in the database whatever the stage's backend (RQ on the PostgreSQL stage), so the
+    # delivery job queued on commit can be seen.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
     with django_capture_on_commit_callbacks(execute=False) as after_commit:
         response = post_as_browser(client, new_url(), appeal_data(1))
     assert response.status_code == 302

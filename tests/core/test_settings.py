@@ -116,7 +116,7 @@ def test_every_process_reads_the_same_cached_figures(tmp_path):
     changes) is seen by the other at once."""
     env = {"BIRLIK_DATA_DIR": str(tmp_path)}
     assert run(["createcachetable"], env).returncode == 0
-    assert "DatabaseCache" in shown("settings.CACHES['default']['BACKEND']", env)
+    assert "SharedTableCache" in shown("settings.CACHES['default']['BACKEND']", env)
     first = "__import__('birlik.core.kpi').core.kpi"
     version = shown(f"{first}.version()", env)
     assert shown(f"{first}.cached('probe', lambda: 41)", env) == "41"

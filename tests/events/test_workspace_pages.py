@@ -77,7 +77,7 @@ def test_staff_of_the_house_cannot_edit_the_regional_assemblys_event(as_user, re
 def test_coordinator_of_another_region_gets_404(as_user, regional_event):
     client = as_user("coordinator_almaty")
     assert client.get(url("detail", regional_event.pk)).status_code == 404
-    assert client.get(url("list")).context["page"].paginator.count == 0
+    assert client.get(url("list")).context["page"].count.value == 0
 
 
 def test_analyst_sees_the_event_but_may_not_change_it(as_user, regional_event):
@@ -262,14 +262,14 @@ def test_the_events_list_filters_and_reports_bad_values(as_user, plan, network):
     )
     client = as_user("admin")
     everything = client.get(url("list"))
-    assert everything.context["page"].paginator.count == 2
+    assert everything.context["page"].count.value == 2
     in_almaty = client.get(url("list"), {"region": "KZ-75"})
     assert [e.title_en for e in in_almaty.context["page"].object_list] == ["In Almaty"]
     by_body = client.get(url("list"), {"body": network.pavlodar.pk})
     assert [e.title_en for e in by_body.context["page"].object_list] == ["In Pavlodar"]
     broken = client.get(url("list"), {"region": "XX", "page": "abc", "date_from": "soon"})
     assert broken.status_code == 200
-    assert broken.context["page"].paginator.count == 2
+    assert broken.context["page"].count.value == 2
     assert "Some search values were not understood" in broken.content.decode()
 
 

@@ -9,10 +9,12 @@ def create_cache_table(using: str = "default", **_kwargs: Any) -> None:
     """The shared cache's table (``DatabaseCache``, the embedded default) is made wherever the
     migrations run: ``birlik migrate``, ``birlik demo``, ``birlik serve --migrate``, tests."""
     from django.conf import settings
+    from django.core.cache.backends.db import DatabaseCache
     from django.core.management import call_command
+    from django.utils.module_loading import import_string
 
     if any(
-        cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+        issubclass(import_string(cache["BACKEND"]), DatabaseCache)
         for cache in settings.CACHES.values()
     ):
         call_command("createcachetable", database=using, verbosity=0)

@@ -32,6 +32,7 @@ from birlik.core.collation import collated
 from birlik.core.errors import DomainError
 from birlik.core.forms import show_domain_error
 from birlik.core.listing import kept_query as _kept_query
+from birlik.core.listing import keyset_page
 from birlik.core.listing import page_of as _page
 from birlik.core.private_files import private_file_response
 from birlik.core.search import contains_q
@@ -125,7 +126,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if filters.get("late"):
         events = events.filter(queries.report_late_q(now=timezone.now()) | Q(report__is_late=True))
     events = _with_lateness(events).select_related("organiser", "region", "district", "programme")
-    page = _page(request, events.order_by("-starts_at", "-id"))
+    # Keyset pages along (starts_at, id): a page deep in ten years of events costs what the
+    # first one costs, and the count stops at a thousand.
+    page = keyset_page(
+        request, events, order=("-starts_at", "-id"), query=_kept_query(request, form)
+    )
     return render(
         request,
         "events/list.html",
