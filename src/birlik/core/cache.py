@@ -110,7 +110,7 @@ class SharedTableCache(DatabaseCache):
     is still culled to ``MAX_ENTRIES``; the others are the single upsert."""
 
     CULL_EVERY = 50
-    _sets = itertools.count()
+    _sets = itertools.count(1)  # the 50th set of a process culls, not its first
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
@@ -127,7 +127,8 @@ class SharedTableCache(DatabaseCache):
             expires = datetime.datetime.fromtimestamp(seconds, tz=zone)
         connection = connections[router.db_for_write(self.cache_model_class)]
         quote = connection.ops.quote_name
-        table, column_key = quote(self._table), quote("cache_key")
+        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache
+        column_key = quote("cache_key")
         column_value, column_expires = quote("value"), quote("expires")
         pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         with connection.cursor() as cursor:
