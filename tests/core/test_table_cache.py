@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
@@ -15,7 +15,8 @@ from birlik.core import kpi
 from birlik.core.cache import SharedTableCache
 
 pytestmark = pytest.mark.skipif(
-    not isinstance(cache, SharedTableCache), reason="the embedded default's cache (no REDIS_URL)"
+    not isinstance(caches["default"], SharedTableCache),
+    reason="the embedded default's cache (no REDIS_URL)",
 )
 
 
@@ -51,13 +52,14 @@ def test_a_value_expires_and_add_and_get_or_set_still_work(db, no_cull_now):
 
 
 def test_the_table_is_still_culled_to_its_size(db, monkeypatch):
-    monkeypatch.setattr(cache, "_max_entries", 20)
-    monkeypatch.setattr(cache, "_cull_frequency", 2)
+    backend = caches["default"]
+    monkeypatch.setattr(backend, "_max_entries", 20)
+    monkeypatch.setattr(backend, "_cull_frequency", 2)
     monkeypatch.setattr(SharedTableCache, "CULL_EVERY", 5)
     for index in range(60):
         cache.set(f"k{index}", index, None)
     with connection.cursor() as cursor:
-        table = connection.ops.quote_name(cache._table)
+        table = connection.ops.quote_name(backend._table)
         cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - a quoted name
         rows = cursor.fetchone()[0]
     assert rows <= 20 + SharedTableCache.CULL_EVERY
