@@ -138,7 +138,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "body": body,
-            "query_string": _kept_query(request, form),
             "invalid": bool(form.errors),
             "report_days": settings.EVENT_REPORT_DAYS,
         },
