@@ -73,8 +73,9 @@ def grants_of(user: Any) -> tuple[ActiveGrant, ...]:
 
 
 def forget_grants(user: Any) -> None:
-    if hasattr(user, "_birlik_grants"):
-        del user._birlik_grants
+    for name in ("_birlik_grants", "_birlik_whole_tree"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def roots(user: Any, roles: Iterable[str]) -> list[str]:
@@ -97,6 +98,24 @@ def whole_tree(paths: list[str]) -> bool:
     organisation = apps.get_model("registry", "Organisation")
     tops = [path for path in paths if len(path) == organisation.steplen]
     return bool(tops) and not organisation.objects.filter(depth=1).exclude(path__in=tops).exists()
+
+
+def whole_tree_of(user: Any, roles: Iterable[str]) -> bool:
+    """``whole_tree`` of the user's subtrees for ``roles``, kept on the user object for the
+    request like the grants: a scope that holds every body filters nothing (no join on the
+    body, no test of each row against every body of the country). Only a user with a grant on
+    a top-level body costs the one query, once."""
+    paths = roots(user, roles)
+    if not paths:
+        return False
+    memo: dict[tuple[str, ...], bool] | None = getattr(user, "_birlik_whole_tree", None)
+    if memo is None:
+        memo = {}
+        user._birlik_whole_tree = memo
+    key = tuple(paths)
+    if key not in memo:
+        memo[key] = whole_tree(paths)
+    return memo[key]
 
 
 def covers(user: Any, roles: Iterable[str], path: str) -> bool:
@@ -332,7 +351,12 @@ def _person_scope(qs: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
 
 def person_data_q(user: Any, prefix: str = "") -> Q:
     """People whose full data the user may read: registered by a body in the user's scope
-    (``prefix`` for lookups through a relation, e.g. ``"person__"``)."""
+    (``prefix`` for lookups through a relation, e.g. ``"person__"``). Every person is registered
+    by a body, so a scope of the whole tree reads everyone's."""
+    if whole_tree_of(user, PERSONAL_DATA_ROLES):
+        # Not Q(): this is also a When() condition (``registry.queries``), which must say
+        # something; the key test costs no join.
+        return Q(**{f"{prefix}pk__isnull": False})
     return _prefix_q(f"{prefix}registered_by__path", roots(user, PERSONAL_DATA_ROLES))
 
 
@@ -360,6 +384,18 @@ def prefix_q(field: str, paths: list[str]) -> Q:
     return _prefix_q(field, paths)
 
 
+def tree_q(user: Any, roles: Iterable[str], field: str) -> Q:
+    """``prefix_q(field, roots(user, roles))``: rows whose body lies in the user's subtrees for
+    ``roles``. When those hold every body (``whole_tree_of``) the same rows are the ones that
+    have a body at all, which the database reads without a join on the tree nor a test of
+    each row's path."""
+    if whole_tree_of(user, roles):
+        # Never a bare Q(): or-ed with another condition it would vanish (Q() | q is q).
+        relation = field.removesuffix("__path")
+        return Q(pk__isnull=False) if relation == field else Q(**{f"{relation}__isnull": False})
+    return _prefix_q(field, roots(user, roles))
+
+
 def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
     """The rows of ``qs`` this user may see in the workspace; nothing when no rule names it."""
     label = qs.model._meta.label
@@ -367,16 +403,24 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
         rule = SCOPE_RULES[label](user)
         return qs.filter(rule) if isinstance(rule, Q) else qs.filter(pk__in=rule)
     if label == "registry.Organisation":
+        if not grants_of(user):
+            return qs.none()
         return (
-            qs.filter(_prefix_q("path", roots(user, ALL_ROLES))) if grants_of(user) else qs.none()
+            qs
+            if whole_tree_of(user, ALL_ROLES)
+            else qs.filter(_prefix_q("path", roots(user, ALL_ROLES)))
         )
     if label == "registry.Person":
+        if whole_tree_of(user, PERSONAL_DATA_ROLES):
+            return qs  # every person is registered by a body of the tree
         return _person_scope(qs, roots(user, PERSONAL_DATA_ROLES))
     if label in {"registry.Membership", "registry.Consent"}:
         field = "organisation__path" if label == "registry.Membership" else None
         paths = roots(user, PERSONAL_DATA_ROLES)
         if not paths:
             return qs.none()
+        if field and whole_tree_of(user, PERSONAL_DATA_ROLES):
+            return qs  # every term is held in a body of the tree
         if field:
             return qs.filter(_prefix_q(field, paths))
         # Consents are part of a person's full data: not for bodies that only have them as members.

@@ -11,7 +11,7 @@ from typing import Any
 import rules
 from django.db.models import Q
 
-from birlik.access.policies import MANAGER_ROLES, is_manager_on, prefix_q, roots, scope_rule
+from birlik.access.policies import MANAGER_ROLES, is_manager_on, scope_rule, tree_q
 
 rules.add_perm("api.manage_tokens", is_manager_on)  # obj: the body the integration acts for
 
@@ -19,4 +19,4 @@ rules.add_perm("api.manage_tokens", is_manager_on)  # obj: the body the integrat
 @scope_rule("api.ApiToken")
 def token_scope(user: Any) -> Q:
     """Tokens of integrations acting for bodies of the user's manager subtrees."""
-    return prefix_q("organisation__path", roots(user, MANAGER_ROLES))
+    return tree_q(user, MANAGER_ROLES, "organisation__path")

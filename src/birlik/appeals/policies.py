@@ -22,7 +22,8 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
-    whole_tree,
+    tree_q,
+    whole_tree_of,
 )
 
 
@@ -91,13 +92,13 @@ def appeal_scope(user: Any) -> Q:
     inbox can walk its (status, effective_due) index in order and stop at the page."""
     from birlik.registry.models import Organisation
 
+    if whole_tree_of(user, PERSONAL_DATA_ROLES):
+        return Q(pk__isnull=False)  # not Q(): it may be or-ed with another condition
     paths = roots(user, PERSONAL_DATA_ROLES)
-    if whole_tree(paths):
-        return Q()
     bodies = Organisation.objects.filter(prefix_q("path", paths))
     return Q(organisation__in=bodies.values("pk"))
 
 
 @scope_rule("appeals.Proposal")
 def proposal_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES | {"analyst"}))
+    return tree_q(user, PERSONAL_DATA_ROLES | {"analyst"}, "organisation__path")

@@ -22,9 +22,8 @@ from birlik.access.policies import (
     confidential_holder,
     covers,
     has_role,
-    prefix_q,
-    roots,
     scope_rule,
+    tree_q,
 )
 
 HEAD = frozenset({Role.CENTRE_HEAD})
@@ -138,7 +137,7 @@ rules.add_perm("charity.decide_pledge", decides_pledge)  # obj: pledge
 
 
 def _centres_of(user: Any, roles: frozenset[str]) -> Q:
-    return prefix_q("centre__path", roots(user, roles))
+    return tree_q(user, roles, "centre__path")
 
 
 @scope_rule("charity.HelpRequest")
@@ -158,7 +157,7 @@ def donation_scope(user: Any) -> Q:
 
 @scope_rule("charity.Distribution")
 def distribution_scope(user: Any) -> Q:
-    return prefix_q("project__centre__path", roots(user, PROJECT_ROLES))
+    return tree_q(user, PROJECT_ROLES, "project__centre__path")
 
 
 @scope_rule("charity.Pledge")
@@ -169,8 +168,8 @@ def pledge_scope(user: Any) -> Q:
     from .models import RequestWorker
 
     mine = RequestWorker.objects.filter(user=user).values("request_id")
-    named = Q(request_id__in=mine) & prefix_q("request__centre__path", roots(user, STAFF_ROLES))
-    return named | prefix_q("request__centre__path", roots(user, HEAD))
+    named = Q(request_id__in=mine) & tree_q(user, STAFF_ROLES, "request__centre__path")
+    return named | tree_q(user, HEAD, "request__centre__path")
 
 
 @scope_rule("charity.Beneficiary")
@@ -181,5 +180,5 @@ def beneficiary_scope(user: Any) -> Q:
     from .models import RequestWorker
 
     mine = RequestWorker.objects.filter(user=user).values("request_id")
-    named = Q(request_id__in=mine) & prefix_q("request__centre__path", roots(user, STAFF_ROLES))
-    return named | prefix_q("request__centre__path", roots(user, HEAD))
+    named = Q(request_id__in=mine) & tree_q(user, STAFF_ROLES, "request__centre__path")
+    return named | tree_q(user, HEAD, "request__centre__path")

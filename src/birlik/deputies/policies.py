@@ -20,9 +20,8 @@ from birlik.access.policies import (
     STAFF_ROLES,
     covers,
     has_role,
-    prefix_q,
-    roots,
     scope_rule,
+    tree_q,
 )
 
 
@@ -56,9 +55,9 @@ rules.add_perm("deputies.manage", keeps)  # obj: an initiative or the raising bo
 
 def raising_bodies_q(user: Any) -> Q:
     """Bodies (``registry.Organisation``) in the user's staff subtrees."""
-    return prefix_q("path", roots(user, STAFF_ROLES))
+    return tree_q(user, STAFF_ROLES, "path")
 
 
 @scope_rule("deputies.Initiative")
 def initiative_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "organisation__path")

@@ -18,9 +18,9 @@ from birlik.access.policies import (
     STAFF_ROLES,
     covers,
     has_role,
-    prefix_q,
     roots,
     scope_rule,
+    tree_q,
 )
 
 
@@ -61,19 +61,19 @@ def staff_paths(user: Any) -> list[str]:
 
 @scope_rule("diplomacy.InternationalRequest")
 def request_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "organisation__path")
 
 
 @scope_rule("diplomacy.Visit")
 def visit_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "organisation__path")
 
 
 @scope_rule("diplomacy.Ambassador")
 def ambassador_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "organisation__path")
 
 
 @scope_rule("diplomacy.AmbassadorActivity")
 def activity_scope(user: Any) -> Q:
-    return prefix_q("ambassador__organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "ambassador__organisation__path")

@@ -22,6 +22,8 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
+    tree_q,
+    whole_tree_of,
 )
 
 
@@ -64,7 +66,10 @@ rules.add_perm("events.register_people", runs_event)
 
 @scope_rule("events.Event")
 def event_scope(user: Any) -> Q:
-    """Events organised by a body of the user's subtrees, or co-organised by one."""
+    """Events organised by a body of the user's subtrees, or co-organised by one (every event
+    has its organiser: a scope of the whole tree is every event)."""
+    if whole_tree_of(user, ALL_ROLES):
+        return Q(pk__isnull=False)  # not Q(): it may be or-ed with another condition
     paths = roots(user, ALL_ROLES)
     return prefix_q("organiser__path", paths) | Q(pk__in=_co_organised(paths))
 
@@ -79,9 +84,9 @@ def _co_organised(paths: list[str]) -> Any:
 
 @scope_rule("events.Registration")
 def registration_scope(user: Any) -> Q:
-    return prefix_q("event__organiser__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "event__organiser__path")
 
 
 @scope_rule("events.EventReport")
 def report_scope(user: Any) -> Q:
-    return prefix_q("event__organiser__path", roots(user, ALL_ROLES))
+    return tree_q(user, ALL_ROLES, "event__organiser__path")

@@ -22,9 +22,8 @@ from birlik.access.policies import (
     STAFF_ROLES,
     covers,
     has_role,
-    prefix_q,
-    roots,
     scope_rule,
+    tree_q,
 )
 
 READERS = STAFF_ROLES | {Role.ANALYST, Role.AUDITOR}
@@ -80,14 +79,14 @@ rules.add_perm("ideas.manage_calls", manages_calls)  # obj: a call or its body
 
 @scope_rule("ideas.Idea")
 def idea_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, READERS))
+    return tree_q(user, READERS, "organisation__path")
 
 
 @scope_rule("ideas.Call")
 def call_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, READERS))
+    return tree_q(user, READERS, "organisation__path")
 
 
 @scope_rule("ideas.Comment")
 def comment_scope(user: Any) -> Q:
-    return prefix_q("idea__organisation__path", roots(user, READERS))
+    return tree_q(user, READERS, "idea__organisation__path")

@@ -20,6 +20,7 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
+    tree_q,
 )
 
 HEAD = frozenset({Role.CENTRE_HEAD})
@@ -117,7 +118,7 @@ def case_scope(user: Any) -> Q:
 
 @scope_rule("mediation.Mediator")
 def mediator_scope(user: Any) -> Q:
-    q = prefix_q("centre__path", roots(user, STAFF_ROLES))
+    q = tree_q(user, STAFF_ROLES, "centre__path")
     if _signed_in(user):
         q |= Q(user=user)
     return q

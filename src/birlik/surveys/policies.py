@@ -36,6 +36,7 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
+    tree_q,
 )
 
 RESEARCHERS = frozenset({Role.NATIONAL_ADMIN, Role.ANALYST, Role.REGIONAL_COORDINATOR})
@@ -141,19 +142,19 @@ rules.add_perm("surveys.view_responses", researches)  # obj: a survey
 
 @scope_rule("surveys.Questionnaire")
 def questionnaire_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, RESEARCHERS))
+    return tree_q(user, RESEARCHERS, "organisation__path")
 
 
 @scope_rule("surveys.MarginSet")
 def margin_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, RESEARCHERS))
+    return tree_q(user, RESEARCHERS, "organisation__path")
 
 
 @scope_rule("surveys.Survey")
 def survey_scope(user: Any) -> Q:
     if not _signed_in(user):
         return Q(pk__in=[])
-    q = prefix_q("organisation__path", roots(user, RESEARCHERS))
+    q = tree_q(user, RESEARCHERS, "organisation__path")
     above = ancestor_paths(user)
     if above:
         q |= Q(organisation__path__in=above)
@@ -165,7 +166,7 @@ def survey_scope(user: Any) -> Q:
 
 @scope_rule("surveys.Response")
 def response_scope(user: Any) -> Q:
-    return prefix_q("survey__organisation__path", roots(user, RESEARCHERS))
+    return tree_q(user, RESEARCHERS, "survey__organisation__path")
 
 
 # --- The expert council --------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from typing import Any
 import rules
 from django.db.models import Q
 
-from birlik.access.policies import STAFF_ROLES, covers, has_role, prefix_q, roots, scope_rule
+from birlik.access.policies import (
+    STAFF_ROLES,
+    covers,
+    has_role,
+    prefix_q,
+    roots,
+    scope_rule,
+    tree_q,
+)
 
 
 def _body_path(record: Any) -> str:
@@ -75,12 +83,12 @@ def profile_scope_q(user: Any) -> Q:
 
 @scope_rule("volunteers.Call")
 def call_scope(user: Any) -> Q:
-    return prefix_q("organisation__path", roots(user, STAFF_ROLES))
+    return tree_q(user, STAFF_ROLES, "organisation__path")
 
 
 @scope_rule("volunteers.SignUp")
 def signup_scope(user: Any) -> Q:
-    return prefix_q("call__organisation__path", roots(user, STAFF_ROLES))
+    return tree_q(user, STAFF_ROLES, "call__organisation__path")
 
 
 @scope_rule("volunteers.Profile")

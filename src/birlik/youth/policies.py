@@ -22,6 +22,7 @@ from birlik.access.policies import (
     prefix_q,
     roots,
     scope_rule,
+    tree_q,
 )
 
 
@@ -100,14 +101,12 @@ def project_scope(user: Any) -> Q:
     from .models import Cohort
 
     juried = Cohort.objects.filter(_juried(user, "pk")).values("project_id")
-    return prefix_q("organisation__path", roots(user, PERSONAL_DATA_ROLES)) | Q(pk__in=juried)
+    return tree_q(user, PERSONAL_DATA_ROLES, "organisation__path") | Q(pk__in=juried)
 
 
 @scope_rule("youth.Cohort")
 def cohort_scope(user: Any) -> Q:
-    return prefix_q("project__organisation__path", roots(user, PERSONAL_DATA_ROLES)) | _juried(
-        user, "pk"
-    )
+    return tree_q(user, PERSONAL_DATA_ROLES, "project__organisation__path") | _juried(user, "pk")
 
 
 @scope_rule("youth.Application")
@@ -119,4 +118,4 @@ def application_scope(user: Any) -> Q:
 
 @scope_rule("youth.Session")
 def session_scope(user: Any) -> Q:
-    return prefix_q("cohort__project__organisation__path", roots(user, PERSONAL_DATA_ROLES))
+    return tree_q(user, PERSONAL_DATA_ROLES, "cohort__project__organisation__path")
