@@ -1,13 +1,14 @@
 """Benchmark: the annual report (PDF, XLSX, DOCX) and the open data release at national scale.
 
     .venv/bin/python bench/documents_bench.py [--events 150000] [--registrations 2000000]
-        [--data-dir PATH] [--year 2025] [--keep] [--verify]
+        [--data-dir PATH [--database-url URL]] [--year 2025] [--keep] [--verify]
 
 Builds a fresh SQLite data directory with the national demo plus activity up to ``--events``
 events and ``--registrations`` registrations, with ``bench/events_bench.py --prepare`` (the same
 generator as the events benchmark), unless ``--data-dir`` names a directory already built (e.g.
-one kept by ``events_bench.py --keep``). Then, in a process per step (so that each peak RSS is
-the step's own), after a baseline measured in that same process:
+one kept by ``events_bench.py --keep``; with ``--database-url``, a database built elsewhere, such
+as the 10× set of ``bench/scale.py`` on PostgreSQL with its data directory). Then, in a process
+per step (so that each peak RSS is the step's own), after a baseline measured in that same process:
 
 - baseline: ``kpi.compute_all`` of the year once, national (cold cache) — what one dashboard
   costs;
@@ -144,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=150_000)
     parser.add_argument("--registrations", type=int, default=2_000_000)
     parser.add_argument("--data-dir", help="an already built data directory to measure")
+    parser.add_argument(
+        "--database-url",
+        help="measure this already built database (e.g. the 10x set of bench/scale.py on "
+        "PostgreSQL) with the data directory of --data-dir (its keys)",
+    )
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
@@ -155,10 +161,17 @@ def main(argv: list[str] | None = None) -> int:
         "computed for the region (slow: every indicator for each region)",
     )
     args = parser.parse_args(argv)
+    if args.database_url and not args.data_dir:
+        parser.error(
+            "--database-url needs --data-dir: the data directory the database was built with"
+        )
     if args.measure:
         return measure(args)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="birlik.settings", TASKS_BACKEND="immediate")
     env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
     built = args.data_dir is None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="birlik-documents-bench-data-"))
     env["BIRLIK_DATA_DIR"] = str(data_dir)
@@ -203,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"Annual report {annual['year']} and open data, {annual['events']} events, "
-        f"{annual['registrations']} registrations (SQLite)"
+        f"{annual['registrations']} registrations "
+        f"({'PostgreSQL' if args.database_url else 'SQLite'})"
     )
     print("Each step runs in a process of its own after a baseline measured in that process.")
     print(f"{'step':<44} {'seconds':>9} {'× baseline':>11} {'size':>12}")

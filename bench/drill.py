@@ -65,6 +65,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages_bench import free_port, tail  # noqa: E402 - the benchmarks' shared helpers
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 BIRLIK = BIN / "birlik"
@@ -90,20 +94,6 @@ class DrillError(Exception):
 
 def say(*args: Any) -> None:
     print(time.strftime("%H:%M:%S"), *args, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
 
 
 def port_free(port: int) -> bool:

@@ -46,6 +46,14 @@ CLONED_APPS = (
 # factor × target; the others are cloned factor times their demo.
 NATIONAL_YEAR = {"events.event": 150_000, "appeals.appeal": 100_000}
 ANCHORS = {"events": "events.event", "appeals": "appeals.appeal"}
+# Tables whose rows are also copied within the same parent, to reach their own national figure
+# (2M registrations for 150k events: the demo's events are smaller than the country's). Each
+# extra copy keeps its event (a bigger event), gets a new participant key and ticket code, and
+# the events' counters and places grow by the same factor (``after_clone``).
+DENSER = {"events.registration": (2_000_000, "events_event")}
+DENSER_COUNTERS = {
+    "events_event": ("capacity", "confirmed_count", "waitlist_count", "attended_count")
+}
 # Tables cloned although no link leads from them to a body or a person (the bulk of their app).
 EXTRA_ROOTS = {"monitoring.item", "surveys.response"}
 # Catalogues that link to a body but are looked up by their code: one of each, as in the demo.
@@ -99,6 +107,11 @@ class Plan:
     multipliers: dict[str, int]  # by group
     skipped: dict[str, str]  # label -> why
     step_stride: int = 0  # added per round to the step of a cloned body under its parent
+    denser: dict[str, int] = field(default_factory=dict)  # db_table -> copies per parent row
+
+    def rounds(self, table: Table) -> int:
+        """Copies of each row, the original included: its app's rounds × its own density."""
+        return self.multipliers[table.group] * self.denser.get(table.db_table, 1)
 
 
 def _models() -> list[Any]:
@@ -242,6 +255,13 @@ def make_plan(factor: float, base_scale: float) -> Plan:
                         column.kind = "plain"
                 table.depends &= set(tables)
         plan = Plan(tables=tables, multipliers=multipliers, skipped=skipped)
+        for label, (national, _parent) in DENSER.items():
+            model = by_label[label]
+            dense = tables.get(model._meta.db_table)
+            if dense is None or not dense.base_rows:
+                continue
+            copies = multipliers[dense.group] * dense.base_rows
+            plan.denser[dense.db_table] = max(1, round(factor * national / copies))
         organisation = next(
             (t for t in tables.values() if t.label == "registry.organisation"), None
         )
@@ -390,7 +410,6 @@ def transformer(table: Table, plan: Plan, *, text: bool) -> Transform:
         elif column.kind == "fk":
             target = plan.tables[column.target]
             rounds = plan.multipliers[target.group]
-            same = target.group == table.group
             ids = target.cloned_ids if target.partial else None
 
             def fk_step(
@@ -399,13 +418,12 @@ def transformer(table: Table, plan: Plan, *, text: bool) -> Transform:
                 i: int = index,
                 off: int = target.max_pk,
                 rounds: int = rounds,
-                same: bool = same,
                 ids: frozenset[int] | None = ids,
             ) -> None:
                 value = row[i]
                 if value == null:
                     return
-                r = k if same else k % rounds
+                r = k % rounds  # a denser table's extra copies keep their parent's round
                 if r == 0:
                     return
                 parsed = num(value)
@@ -504,7 +522,7 @@ def clone_postgres(plan: Plan, bar_file: Any = sys.stderr) -> dict[str, int]:
         # tables: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for table in order(plan):
-        rounds = plan.multipliers[table.group]
+        rounds = plan.rounds(table)
         if rounds <= 1 or not table.base_rows:
             continue
         names = [c.name for c in table.columns]
@@ -615,7 +633,7 @@ def clone_sqlite(plan: Plan, bar_file: Any = sys.stderr) -> dict[str, int]:
     own = not connection.in_atomic_block  # in a test, the caller's transaction holds it all
     raw.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: then order() helps
     for table in order(plan):
-        rounds = plan.multipliers[table.group]
+        rounds = plan.rounds(table)
         if rounds <= 1 or not table.base_rows:
             continue
         names = [c.name for c in table.columns]
@@ -667,20 +685,32 @@ def _batches(rows: Iterator[list[Any] | None], size: int) -> Iterator[list[list[
 
 
 def after_clone(plan: Plan) -> None:
-    """What the copies leave stale: the regional assemblies' child counts."""
+    """What the copies leave stale: the regional assemblies' child counts, and the counters
+    (and places) of the parents of a denser table's rows."""
     from django.db import connection
 
     rounds = plan.multipliers.get("registry", 1)
-    if rounds > 1 and any(t.label == "registry.organisation" for t in plan.tables.values()):
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if rounds > 1 and any(t.label == "registry.organisation" for t in plan.tables.values()):
             cursor.execute(
                 "UPDATE registry_organisation SET numchild = numchild * %s WHERE depth = %s",
                 [rounds, CLONE_DEPTH - 1],
             )
+        for label, (_national, parent) in DENSER.items():
+            dense = next((t for t in plan.tables.values() if t.label == label), None)
+            times = plan.denser.get(dense.db_table, 1) if dense else 1
+            if times > 1:
+                sets = ", ".join(f'"{c}" = "{c}" * %s' for c in DENSER_COUNTERS[parent])
+                cursor.execute(
+                    f'UPDATE "{parent}" SET {sets}',  # noqa: S608 - names from this module
+                    [times] * len(DENSER_COUNTERS[parent]),
+                )
 
 
 def describe(plan: Plan) -> list[str]:
     lines = ["Rounds per app: " + ", ".join(f"{g} ×{m}" for g, m in plan.multipliers.items())]
+    for table, times in plan.denser.items():
+        lines.append(f"  {table}: also ×{times} within each parent row (a bigger event)")
     for label, why in sorted(plan.skipped.items()):
         lines.append(f"  not cloned: {label} ({why})")
     fixed = [

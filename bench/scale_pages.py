@@ -248,7 +248,9 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     for name in ("BIRLIK_ENV", "DEBUG", "REDIS_URL", "DATABASE_URL", "PORT", "HOST"):
         os.environ.pop(name, None)
-    env = {**env, "BIRLIK_REQUIRE_2FA": "0"}
+    # Sessions are made once at the start; a run outlasts the 30-minute idle sign-out (the
+    # coordinator's pages come last), so the bench's server does not sign idle sessions out.
+    env = {**env, "BIRLIK_REQUIRE_2FA": "0", "SESSION_IDLE_TIMEOUT": "0"}
     os.environ.update(env)
     import django
 

@@ -1,10 +1,10 @@
 """``bench/scale.py build`` at a tiny factor: the demo base, then its rows cloned in bulk.
 
-The build's own steps run in process on the test database (SQLite or PostgreSQL, whichever the
-run uses), inside the test's transaction: the demo at scale 0.002 as the base, then the clones
-for factor 0.004 (the registry and the newer apps twice, events and appeals up to the national
-year's share). Counts must scale, every link must lead to a row, the body tree must stay whole,
-and a cloned body's public page must show it.
+The build's own steps run in process on the test database (SQLite or PostgreSQL, whichever the run
+uses), inside the test's transaction: the demo at scale 0.002 as the base, then the clones for
+factor 0.004 (the registry and the newer apps twice, events and appeals up to the national year's
+share, registrations also within their events up to theirs). Counts must scale, every link must lead
+to a row, the body tree must stay whole, and a cloned body's public page must show it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from birlik.demo.services import demo_seed
@@ -78,8 +79,25 @@ def test_tiny_build_scales_the_counts_and_keeps_every_link(client, tmp_path, set
     assert Membership.objects.count() == 2 * memberships
     assert Organisation.objects.count() == bodies + below_regions
     assert Event.objects.count() == rounds * events
-    assert Registration.objects.count() == rounds * registrations
-    assert written["events_registration"] == (rounds - 1) * registrations
+    # Registrations reach their own national share (2M a year): copies within each event too.
+    denser = plan.denser["events_registration"]
+    assert denser == max(1, round(FACTOR * 2_000_000 / (rounds * registrations)))
+    assert denser > 1  # the demo's events are smaller than the country's: the step is tested
+    assert Registration.objects.count() == rounds * denser * registrations
+    assert written["events_registration"] == (rounds * denser - 1) * registrations
+    # Every event's counters still count its registrations, within its places.
+    counted = Event.objects.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+        waiting=Count("registrations", filter=Q(registrations__status="waitlisted")),
+    )
+    wrong = [
+        (e.pk, e.confirmed_count, e.confirmed, e.waitlist_count, e.waiting, e.capacity)
+        for e in counted
+        if e.confirmed_count != e.confirmed
+        or e.waitlist_count != e.waiting
+        or (e.capacity is not None and e.confirmed_count > e.capacity)
+    ]
+    assert wrong == []
     assert _broken_links() == []
     assert Organisation.find_problems() == ([], [], [], [], [])
     # Each region's assembly holds its bodies twice over, so its coordinator sees the country grow.
