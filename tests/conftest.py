@@ -33,6 +33,10 @@ SLOW_FIRST = (
     "tests/appeals/test_reliability.py::test_appeals_sent_while",
     "tests/security/test_role_crawl.py",
     "tests/demo/",
+    # Transactional tests of a minute or more each (migration round trips): first among the
+    # transactional tests, not left to the end of a worker while the other one waits.
+    "tests/appeals/test_migrations.py",
+    "tests/core/test_sequences.py::test_the_counters_go_back",
     "tests/browser/",
 )
 

@@ -1,7 +1,8 @@
 """A crawl of a small demo as each demo role: from the workspace home, the portal home and the
 account page, in kk, ru and en, every same-site link (``<a href>``) and every GET form's default
-submission is followed breadth-first, and every URL pattern is also typed in with the ids of
-real demo rows. No answer may be a server error, and no page may show a traceback.
+submission is followed breadth-first, and every URL pattern is also typed in with the ids of real
+demo rows (as the roles of ``TYPED_ROLES``). No answer may be a server error, and no page may show a
+traceback.
 
 Run alone with ``-k crawl``.
 """
@@ -48,6 +49,10 @@ ROLES = (
 # crawl, which follows links and forms too, runs there for these roles only: the ones whose
 # pages differ the most (nothing, everything, a region, one body, read-only roles).
 ROLES_ON_POSTGRESQL = ("anonymous", "admin", "coordinator_pavlodar", "staff_house", "auditor")
+# Every pattern is also typed in with the ids of demo rows (about 420 URLs), as these roles:
+# the public, the one who sees everything, and a region. For the others the typed rows are mostly
+# out of their scope, which the URL matrix already checks pattern by pattern for every role.
+TYPED_ROLES = ("anonymous", "admin", "coordinator_pavlodar")
 # Never followed: they end the session or only take POSTs anyway.
 SKIPPED = re.compile(r"/account/logout/|/static/|/media/|^/api/v1/docs")
 TRACEBACK = ("Traceback (most recent call last)", "Exception Value:", "Request Method:")
@@ -278,7 +283,7 @@ def test_crawl_finds_no_server_error(demo, db, role):
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(User.objects.get(username=role))
-    typed = typed_urls()
+    typed = typed_urls() if role in TYPED_ROLES else []
     seeds = [start.format(lang=lang) for lang in LANGUAGES for start in START]
     started = time.perf_counter()
     failures, pages = crawl(client, seeds + typed, PAGES_PER_ROLE + len(typed))
