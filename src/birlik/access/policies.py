@@ -351,13 +351,8 @@ def _person_scope(qs: QuerySet[Any], paths: list[str]) -> QuerySet[Any]:
 
 def person_data_q(user: Any, prefix: str = "") -> Q:
     """People whose full data the user may read: registered by a body in the user's scope
-    (``prefix`` for lookups through a relation, e.g. ``"person__"``). Every person is registered
-    by a body, so a scope of the whole tree reads everyone's."""
-    if whole_tree_of(user, PERSONAL_DATA_ROLES):
-        # Not Q(): this is also a When() condition (``registry.queries``), which must say
-        # something; the key test costs no join.
-        return Q(**{f"{prefix}pk__isnull": False})
-    return _prefix_q(f"{prefix}registered_by__path", roots(user, PERSONAL_DATA_ROLES))
+    (``prefix`` for lookups through a relation, e.g. ``"person__"``)."""
+    return tree_q(user, PERSONAL_DATA_ROLES, f"{prefix}registered_by__path")
 
 
 def scoped_person_data(qs: QuerySet[M], user: Any) -> QuerySet[M]:
@@ -403,13 +398,7 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
         rule = SCOPE_RULES[label](user)
         return qs.filter(rule) if isinstance(rule, Q) else qs.filter(pk__in=rule)
     if label == "registry.Organisation":
-        if not grants_of(user):
-            return qs.none()
-        return (
-            qs
-            if whole_tree_of(user, ALL_ROLES)
-            else qs.filter(_prefix_q("path", roots(user, ALL_ROLES)))
-        )
+        return qs.filter(tree_q(user, ALL_ROLES, "path")) if grants_of(user) else qs.none()
     if label == "registry.Person":
         if whole_tree_of(user, PERSONAL_DATA_ROLES):
             return qs  # every person is registered by a body of the tree
@@ -419,10 +408,8 @@ def scoped(qs: QuerySet[M], user: Any) -> QuerySet[M]:
         paths = roots(user, PERSONAL_DATA_ROLES)
         if not paths:
             return qs.none()
-        if field and whole_tree_of(user, PERSONAL_DATA_ROLES):
-            return qs  # every term is held in a body of the tree
         if field:
-            return qs.filter(_prefix_q(field, paths))
+            return qs.filter(tree_q(user, PERSONAL_DATA_ROLES, field))
         # Consents are part of a person's full data: not for bodies that only have them as members.
         return qs.filter(person_data_q(user, "person__"))
     if label == "access.AuditEntry":
